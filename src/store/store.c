@@ -1,0 +1,535 @@
+/*
+ * store.c — opening the database (schema, migrations, pragmas) and the
+ * writes a scan makes.  Every statement uses bound parameters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "schema_sql.h"
+#include "store/store.h"
+#include "util/util.h"
+
+#define APPLICATION_ID 0x5447504c  /* "TGPL" */
+#define BUSY_TIMEOUT_MS 600000     /* a second scan waits up to 10 minutes for the writer */
+
+/*
+ * Forward migrations: migrations[v] takes a database from user_version v to
+ * v + 1.  Version 0 is an empty file; its migration is the whole schema.
+ * A later schema change appends an ALTER/CREATE script here and bumps
+ * TGPL_SCHEMA_VERSION; all pending migrations run in one transaction.
+ */
+static const char *const migrations[] = {
+	tgpl_schema_sql,
+};
+
+int store_error(tgpl_db *db, int sqlrc, const char *what)
+{
+	int code = TGPL_EDB;
+	int prim = sqlrc & 0xff;
+	const char *msg = db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(sqlrc);
+
+	if (prim == SQLITE_NOMEM)
+		code = TGPL_ENOMEM;
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return tgpl_error(db->ctx, code, "database '%s' is locked by another process (%s): %s",
+				  db->path, what, msg);
+	if (prim == SQLITE_FULL)
+		return tgpl_error(db->ctx, code, "database '%s': disk full while %s; earlier results are intact",
+				  db->path, what);
+	if (prim == SQLITE_READONLY)
+		return tgpl_error(db->ctx, code, "database '%s' is read-only (%s)", db->path, what);
+	if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB)
+		return tgpl_error(db->ctx, code, "database '%s' is corrupt or not a database (%s): %s",
+				  db->path, what, msg);
+	return tgpl_error(db->ctx, code, "database '%s': %s: %s", db->path, what, msg);
+}
+
+int store_exec(tgpl_db *db, const char *sql)
+{
+	int rc = sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : store_error(db, rc, "executing statement");
+}
+
+static int pragma_int(tgpl_db *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : store_error(db, rc, "reading its header");
+}
+
+static int prepare(tgpl_db *db, sqlite3_stmt **st, const char *sql)
+{
+	int rc;
+
+	if (*st) {
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+		return 0;
+	}
+	rc = sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	return rc == SQLITE_OK ? 0 : store_error(db, rc, "preparing a statement");
+}
+
+/* Create or migrate the schema; refuse databases that are not ours or newer. */
+static int check_schema(tgpl_db *db)
+{
+	int app = 0, version = 0, tables = 0, rc, v;
+	tgpl_buf sql = TGPL_BUF_INIT;
+
+	if ((rc = pragma_int(db, "PRAGMA application_id", &app)) < 0 ||
+	    (rc = pragma_int(db, "PRAGMA user_version", &version)) < 0 ||
+	    (rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables)) < 0)
+		return rc;
+	if (app != APPLICATION_ID && (app != 0 || tables != 0))
+		return tgpl_error(db->ctx, TGPL_ESCHEMA,
+				  "'%s' is not a tgpl database (application id %#x)", db->path, app);
+	if (version > TGPL_SCHEMA_VERSION)
+		return tgpl_error(db->ctx, TGPL_ESCHEMA,
+				  "database '%s' was written by a newer tgpl (schema %d; this tgpl reads up to %d); "
+				  "upgrade tgpl or use another --db", db->path, version, TGPL_SCHEMA_VERSION);
+	if (version == TGPL_SCHEMA_VERSION)
+		return 0;
+	if (db->readonly)
+		return tgpl_error(db->ctx, TGPL_ESCHEMA,
+				  "database '%s' has schema %d and needs a migration to %d; open it once for writing",
+				  db->path, version, TGPL_SCHEMA_VERSION);
+	if (tgpl_buf_puts(&sql, "BEGIN IMMEDIATE;\n") < 0)
+		goto oom;
+	for (v = version; v < TGPL_SCHEMA_VERSION; v++)
+		if (tgpl_buf_puts(&sql, migrations[v]) < 0)
+			goto oom;
+	if (tgpl_buf_printf(&sql, "PRAGMA application_id = %d;\nPRAGMA user_version = %d;\nCOMMIT;\n",
+			    APPLICATION_ID, TGPL_SCHEMA_VERSION) < 0)
+		goto oom;
+	rc = sqlite3_exec(db->sql, sql.ptr, NULL, NULL, NULL);
+	tgpl_buf_release(&sql);
+	if (rc != SQLITE_OK) {
+		int err = store_error(db, rc, "creating the schema");
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		return err;
+	}
+	return 0;
+oom:
+	tgpl_buf_release(&sql);
+	return tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
+}
+
+int tgpl_db_open(tgpl_db **out, tgpl_ctx *ctx, const char *path, unsigned int flags)
+{
+	tgpl_db *db = NULL;
+	int rc, oflags;
+
+	db = tgpl_calloc(1, sizeof(*db));
+	if (!db || !(db->path = tgpl_strdup(path))) {
+		free(db);
+		return tgpl_error(ctx, TGPL_ENOMEM, "out of memory");
+	}
+	db->ctx = ctx;
+	db->readonly = (flags & TGPL_DB_READONLY) != 0;
+	oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		if (db->readonly && (rc & 0xff) == SQLITE_CANTOPEN)
+			rc = tgpl_error(ctx, TGPL_ENOTFOUND, "cannot open database '%s': no such file "
+					"(run 'tgpl scan' first, or name one with --db)", path);
+		else
+			rc = tgpl_error(ctx, TGPL_EDB, "cannot open database '%s': %s", path,
+					db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
+	if (!db->readonly) {
+		/* WAL lets reports read while a scan writes; NORMAL is safe with WAL. */
+		if ((rc = store_exec(db, "PRAGMA journal_mode = WAL")) < 0 ||
+		    (rc = store_exec(db, "PRAGMA synchronous = NORMAL")) < 0)
+			goto fail;
+	}
+	if ((rc = store_exec(db, "PRAGMA foreign_keys = ON")) < 0 ||
+	    (rc = check_schema(db)) < 0)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	tgpl_db_close(db);
+	return rc;
+}
+
+void tgpl_db_close(tgpl_db *db)
+{
+	if (!db)
+		return;
+	sqlite3_finalize(db->st_analysed);
+	sqlite3_finalize(db->st_blob);
+	sqlite3_finalize(db->st_analysis);
+	sqlite3_finalize(db->st_finding);
+	sqlite3_finalize(db->st_stage);
+	if (db->in_batch)
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close_v2(db->sql);
+	free(db->path);
+	free(db);
+}
+
+sqlite3 *tgpl_db_handle(tgpl_db *db)
+{
+	return db->sql;
+}
+
+int tgpl_db_stats_get(tgpl_db_stats *out, tgpl_db *db)
+{
+	static const char sql[] =
+		"SELECT (SELECT count(*) FROM repositories), (SELECT count(*) FROM revisions),"
+		" (SELECT count(*) FROM files), (SELECT count(*) FROM blobs),"
+		" (SELECT coalesce(sum(size), 0) FROM blobs), (SELECT count(*) FROM analyses),"
+		" (SELECT count(*) FROM findings)";
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->repositories = sqlite3_column_int64(st, 0);
+		out->revisions = sqlite3_column_int64(st, 1);
+		out->files = sqlite3_column_int64(st, 2);
+		out->blobs = sqlite3_column_int64(st, 3);
+		out->bytes = sqlite3_column_int64(st, 4);
+		out->analyses = sqlite3_column_int64(st, 5);
+		out->findings = sqlite3_column_int64(st, 6);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : store_error(db, rc, "counting rows");
+}
+
+/* ---- analyses ----------------------------------------------------------- */
+
+int store_is_analysed(tgpl_db *db, const char *oid, const char *engine)
+{
+	int rc;
+
+	if ((rc = prepare(db, &db->st_analysed,
+			  "SELECT 1 FROM analyses WHERE blob_id = ?1 AND engine = ?2")) < 0)
+		return rc;
+	sqlite3_bind_text(db->st_analysed, 1, oid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(db->st_analysed, 2, engine, -1, SQLITE_STATIC);
+	rc = sqlite3_step(db->st_analysed);
+	sqlite3_reset(db->st_analysed);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_error(db, rc, "looking up an analysis");
+}
+
+int store_batch_begin(tgpl_db *db)
+{
+	int rc;
+
+	if (db->in_batch)
+		return 0;
+	if ((rc = store_exec(db, "BEGIN IMMEDIATE")) < 0)
+		return rc;
+	db->in_batch = 1;
+	return 0;
+}
+
+int store_batch_commit(tgpl_db *db)
+{
+	int rc;
+
+	if (!db->in_batch)
+		return 0;
+	rc = sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		int err = store_error(db, rc, "committing detection results");
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		db->in_batch = 0;
+		return err;
+	}
+	db->in_batch = 0;
+	return 0;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int spans_json(tgpl_buf *b, const tgpl_span *s, size_t n)
+{
+	size_t i;
+
+	tgpl_buf_clear(b);
+	if (tgpl_buf_putc(b, '[') < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (tgpl_buf_printf(b, "%s[%u,%u]", i ? "," : "", s[i].start_line, s[i].end_line) < 0)
+			return -1;
+	return tgpl_buf_putc(b, ']');
+}
+
+static int put_finding(tgpl_db *db, const char *oid, const char *engine, int seq,
+		       const char *category, const char *kind, const char *spdx, const char *expr,
+		       uint32_t start, uint32_t end, double score, const char *rule,
+		       const char *note, const char *unmatched)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prepare(db, &db->st_finding,
+			  "INSERT OR REPLACE INTO findings (blob_id, engine, seq, category, kind, spdx, expr,"
+			  " start_line, end_line, score, rule, note, unmatched)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")) < 0)
+		return rc;
+	st = db->st_finding;
+	sqlite3_bind_text(st, 1, oid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, engine, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, seq);
+	sqlite3_bind_text(st, 4, category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, kind ? kind : "", -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 6, spdx);
+	bind_text_or_null(st, 7, expr);
+	sqlite3_bind_int64(st, 8, start);
+	sqlite3_bind_int64(st, 9, end);
+	sqlite3_bind_double(st, 10, score);
+	bind_text_or_null(st, 11, rule);
+	bind_text_or_null(st, 12, note);
+	bind_text_or_null(st, 13, unmatched);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_error(db, rc, "storing a finding");
+}
+
+int store_put_analysis(tgpl_db *db, const char *oid, int64_t size, const char *engine,
+		       const tgpl_detection *det)
+{
+	tgpl_buf spans = TGPL_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc, seq = 0;
+
+	if ((rc = prepare(db, &db->st_blob, "INSERT OR IGNORE INTO blobs (id, size) VALUES (?1, ?2)")) < 0)
+		return rc;
+	sqlite3_bind_text(db->st_blob, 1, oid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(db->st_blob, 2, size);
+	rc = sqlite3_step(db->st_blob);
+	sqlite3_reset(db->st_blob);
+	if (rc != SQLITE_DONE)
+		return store_error(db, rc, "storing a blob");
+	if ((rc = prepare(db, &db->st_analysis,
+			  "INSERT OR REPLACE INTO analyses (blob_id, engine, expression, skipped, n_lines)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5)")) < 0)
+		return rc;
+	st = db->st_analysis;
+	sqlite3_bind_text(st, 1, oid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, engine, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, det->expression);
+	bind_text_or_null(st, 4, det->skipped);
+	sqlite3_bind_int64(st, 5, det->n_lines);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_error(db, rc, "storing an analysis");
+	rc = 0;
+	for (i = 0; i < det->n_licenses && rc == 0; i++) {
+		const tgpl_license_hit *h = &det->licenses[i];
+		if (spans_json(&spans, h->unmatched, h->n_unmatched) < 0) {
+			rc = tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
+			break;
+		}
+		rc = put_finding(db, oid, engine, seq++, "license", tgpl_kind_name(h->kind), h->spdx,
+				 h->expr, h->start_line, h->end_line, h->score, h->rule, h->note,
+				 h->n_unmatched ? spans.ptr : NULL);
+	}
+	for (i = 0; i < det->n_clauses && rc == 0; i++) {
+		const tgpl_clause_hit *h = &det->clauses[i];
+		rc = put_finding(db, oid, engine, seq++, "clause", h->kind, h->id, NULL,
+				 h->start_line, h->end_line, h->score, h->rule, NULL, NULL);
+	}
+	for (i = 0; i < det->n_optouts && rc == 0; i++) {
+		const tgpl_optout_hit *h = &det->optouts[i];
+		rc = put_finding(db, oid, engine, seq++, "optout", h->kind, h->detail, NULL,
+				 h->start_line, h->end_line, 1.0, NULL, NULL, NULL);
+	}
+	tgpl_buf_release(&spans);
+	return rc;
+}
+
+/* ---- one repository ----------------------------------------------------- */
+
+int store_stage_begin(tgpl_db *db)
+{
+	sqlite3_finalize(db->st_stage);
+	db->st_stage = NULL;
+	return store_exec(db,
+		"DROP TABLE IF EXISTS temp.stage;"
+		"CREATE TEMP TABLE stage (path BLOB PRIMARY KEY, mode INTEGER, type TEXT, oid TEXT,"
+		" size INTEGER) WITHOUT ROWID");
+}
+
+int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned int mode,
+		     const char *type, const char *oid, int64_t size)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_batch_begin(db)) < 0)
+		return rc;
+	if ((rc = prepare(db, &db->st_stage,
+			  "INSERT OR REPLACE INTO temp.stage (path, mode, type, oid, size)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5)")) < 0)
+		return rc;
+	st = db->st_stage;
+	sqlite3_bind_blob(st, 1, path, (int)path_len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)mode);
+	sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, oid, -1, SQLITE_STATIC);
+	if (size >= 0)
+		sqlite3_bind_int64(st, 5, size);
+	else
+		sqlite3_bind_null(st, 5);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_error(db, rc, "staging a file");
+}
+
+void store_stage_drop(tgpl_db *db)
+{
+	sqlite3_finalize(db->st_stage);
+	db->st_stage = NULL;
+	sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.stage", NULL, NULL, NULL);
+}
+
+int store_has_revision(tgpl_db *db, const store_revision *rev)
+{
+	static const char sql[] =
+		"SELECT 1 FROM revisions v JOIN repositories r ON r.id = v.repo_id"
+		" WHERE r.path = ?1 AND v.rev_key = ?2 AND v.engine = ?3";
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(st, 1, rev->repo_path, (int)strlen(rev->repo_path), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, rev->engine, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_error(db, rc, "looking up a revision");
+}
+
+static int step_done(tgpl_db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_error(db, rc, what);
+}
+
+int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files_out)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 repo_id, rev_id;
+	int rc;
+
+	if ((rc = store_batch_commit(db)) < 0 || (rc = store_exec(db, "BEGIN IMMEDIATE")) < 0)
+		return rc;
+#define PREP(text_) do { sqlite3_finalize(st); st = NULL; \
+	int prc_ = sqlite3_prepare_v2(db->sql, text_, -1, &st, NULL); \
+	if (prc_ != SQLITE_OK) { rc = store_error(db, prc_, "preparing a statement"); goto fail; } } while (0)
+
+	PREP("INSERT INTO repositories (path, kind, origin) VALUES (?1, ?2, ?3)"
+	     " ON CONFLICT(path) DO UPDATE SET kind = excluded.kind, origin = excluded.origin");
+	sqlite3_bind_blob(st, 1, rev->repo_path, (int)strlen(rev->repo_path), SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev->kind, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, rev->origin);
+	if ((rc = step_done(db, st, "storing the repository")) < 0)
+		goto fail;
+	PREP("SELECT id FROM repositories WHERE path = ?1");
+	sqlite3_bind_blob(st, 1, rev->repo_path, (int)strlen(rev->repo_path), SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_error(db, sqlite3_errcode(db->sql), "reading the repository id");
+		goto fail;
+	}
+	repo_id = sqlite3_column_int64(st, 0);
+	/* A rescan of the same revision key replaces the earlier rows whole. */
+	PREP("DELETE FROM revisions WHERE repo_id = ?1 AND rev_key = ?2");
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
+		goto fail;
+	PREP("INSERT INTO revisions (repo_id, rev_key, commit_id, tree_id, commit_time, ref,"
+	     " scanned_at, engine) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, rev->commit_id);
+	bind_text_or_null(st, 4, rev->tree_id);
+	if (rev->commit_time)
+		sqlite3_bind_int64(st, 5, rev->commit_time);
+	else
+		sqlite3_bind_null(st, 5);
+	bind_text_or_null(st, 6, rev->ref);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
+	sqlite3_bind_text(st, 8, rev->engine, -1, SQLITE_STATIC);
+	if ((rc = step_done(db, st, "storing the revision")) < 0)
+		goto fail;
+	rev_id = sqlite3_last_insert_rowid(db->sql);
+	PREP("INSERT INTO files (rev_id, path, mode, type, oid, size)"
+	     " SELECT ?1, path, mode, type, oid, size FROM temp.stage");
+	sqlite3_bind_int64(st, 1, rev_id);
+	if ((rc = step_done(db, st, "storing the files")) < 0)
+		goto fail;
+	if (files_out)
+		*files_out = sqlite3_changes(db->sql);
+	PREP("INSERT OR IGNORE INTO blobs (id, size)"
+	     " SELECT oid, size FROM temp.stage WHERE type != 'gitlink'");
+	if ((rc = step_done(db, st, "storing the blobs")) < 0)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = store_error(db, rc, "committing the repository");
+		goto fail;
+	}
+	return 0;
+#undef PREP
+fail:
+	sqlite3_finalize(st);
+	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int tgpl_db_log_scan(tgpl_db *db, int64_t started, const char *engine, int64_t repos,
+		   int64_t files, int64_t analysed, int64_t reused)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->sql,
+		"INSERT INTO scans (started_at, finished_at, engine, repos, files, analysed, reused)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, started);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+		sqlite3_bind_text(st, 3, engine, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, repos);
+		sqlite3_bind_int64(st, 5, files);
+		sqlite3_bind_int64(st, 6, analysed);
+		sqlite3_bind_int64(st, 7, reused);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_error(db, rc, "recording the scan");
+}

@@ -1,0 +1,79 @@
+/*
+ * store.h — the scan's writer side of the database (inside the library).
+ *
+ * A repository is written in one short transaction at its end, from a
+ * staging table in SQLite's temp database that the walk fills; detection
+ * results are content-addressed and committed in batches as they come (they
+ * describe blobs, not repositories, so a killed scan leaves only reusable
+ * cache).  Together this keeps the write lock short, so two scans can share
+ * one database, and a database killed at any moment holds whole repositories.
+ */
+#ifndef TGPL_STORE_H
+#define TGPL_STORE_H
+
+#include <sqlite3.h>
+
+#include "tgpl/db.h"
+#include "tgpl/detect.h"
+
+struct tgpl_db {
+	sqlite3 *sql;
+	char *path;
+	tgpl_ctx *ctx;
+	int readonly;
+	int in_batch;              /* a batch transaction is open */
+	sqlite3_stmt *st_analysed;
+	sqlite3_stmt *st_blob;
+	sqlite3_stmt *st_analysis;
+	sqlite3_stmt *st_finding;
+	sqlite3_stmt *st_stage;
+};
+
+/* Turn a SQLite failure into a TGPL_E* code with a message naming the database. */
+int store_error(tgpl_db *db, int sqlrc, const char *what);
+
+/* Run SQL text with no result rows. */
+int store_exec(tgpl_db *db, const char *sql);
+
+/* Is the analysis of blob `oid` by `engine` stored?  1, 0, or < 0. */
+int store_is_analysed(tgpl_db *db, const char *oid, const char *engine);
+
+/* Batched writes of analyses: begin (if not open), commit. */
+int store_batch_begin(tgpl_db *db);
+int store_batch_commit(tgpl_db *db);
+
+/* Store a blob's detection (and its blobs row), inside a batch. */
+int store_put_analysis(tgpl_db *db, const char *oid, int64_t size, const char *engine,
+		       const tgpl_detection *det);
+
+/* The staging table of one repository's entries. */
+int store_stage_begin(tgpl_db *db);
+int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned int mode,
+		     const char *type, const char *oid, int64_t size);
+void store_stage_drop(tgpl_db *db);
+
+/* What a revision is: the walker's description of it. */
+typedef struct {
+	const char *repo_path;     /* as given (bytes, NUL-terminated) */
+	const char *kind;          /* "git", "bare", "dir" */
+	const char *origin;        /* or NULL */
+	const char *rev_key;       /* commit id, or "dir" */
+	const char *commit_id;     /* or NULL */
+	const char *tree_id;       /* or NULL */
+	int64_t commit_time;       /* 0 if none */
+	const char *ref;           /* or NULL */
+	const char *engine;
+} store_revision;
+
+/* Is this revision already stored?  1, 0, or < 0. */
+int store_has_revision(tgpl_db *db, const store_revision *rev);
+
+/*
+ * Write the repository, the revision and every staged file in one
+ * transaction (replacing an earlier scan of the same revision key).
+ * On failure nothing is written.
+ */
+int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files_out);
+
+
+#endif
