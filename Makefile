@@ -9,6 +9,9 @@ DATADIR    ?= $(PREFIX)/share/tgpl
 MANDIR     ?= $(PREFIX)/share/man
 CC         ?= cc
 CFLAGS     ?= -O2 -g
+ifeq ($(SANITIZE),1)
+BUILD      ?= build-san
+endif
 BUILD      ?= build
 PKG_CONFIG ?= pkg-config
 
@@ -18,10 +21,6 @@ SPDX_VERSION = 6.12.0
 SPDX_SHA256  = 54cc8d13086187333ca1457c8edaa06d9a412144f076aa7f7c1b59c4f3b0a1ef
 DATA_DIR     = data
 SPDX_TGZ     = $(DATA_DIR)/$(SPDX_PKG)-$(SPDX_VERSION).tgz
-
-# Debian packages needed to build and test (see `make deps`).
-DEB_PACKAGES = build-essential pkg-config libgit2-dev libsqlite3-dev libpcre2-dev \
-               check libjansson-dev libxml2-dev libinih-dev sqlite3 git npm
 
 PKGS       = libgit2 sqlite3 libpcre2-8 jansson libxml-2.0 inih
 TEST_PKGS  = check
@@ -94,11 +93,7 @@ help:
 	@echo 'make clean        remove $(BUILD)/; distclean also removes $(DATA_DIR)/'
 
 deps:
-	@if [ "$$(id -u)" = 0 ]; then \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES); \
-	else \
-	  echo 'run as root:  apt-get install -y --no-install-recommends $(DEB_PACKAGES)'; \
-	fi
+	$(Q)sh tools/deps.sh
 
 $(SPDX_TGZ):
 	$(say) FETCH $@

@@ -245,11 +245,46 @@ done:
 	return rc;
 }
 
+/*
+ * Where the licence data is: $TGPL_DATADIR, else next to the program as the
+ * build tree lays it out (build/tgpl, build/share/tgpl), else relative to an
+ * installed program (PREFIX/bin/tgpl, PREFIX/share/tgpl), else the
+ * configured data directory (NULL lets the library use it).
+ */
+static char *find_datadir(void)
+{
+	static const char *rel[] = { "/share/tgpl", "/../share/tgpl" };
+	const char *env = getenv("TGPL_DATADIR");
+	char exe[4096], probe[4200];
+	ssize_t n;
+	size_t i;
+
+	if (env && *env)
+		return NULL;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (strrchr(exe, '/'))
+		*strrchr(exe, '/') = '\0';
+	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		snprintf(probe, sizeof(probe), "%s%s/licenses.idx", exe, rel[i]);
+		if (access(probe, R_OK) == 0) {
+			snprintf(probe, sizeof(probe), "%s%s", exe, rel[i]);
+			return strdup(probe);
+		}
+	}
+	return NULL;
+}
+
 tgpl_engine *cli_engine(tgpl_ctx *ctx)
 {
 	tgpl_engine *e = NULL;
+	char *dir = find_datadir();
+	int rc = tgpl_engine_open(&e, ctx, dir);
 
-	if (tgpl_engine_open(&e, ctx, NULL) < 0) {
+	free(dir);
+	if (rc < 0) {
 		cli_error("%s", tgpl_errmsg(ctx));
 		return NULL;
 	}
