@@ -5,7 +5,7 @@
 # from Debian only when no npm is on the PATH already.
 set -eu
 pkgs="build-essential pkg-config git libgit2-dev libsqlite3-dev libpcre2-dev check \
-libjansson-dev libxml2-dev libinih-dev sqlite3"
+libjansson-dev libxml2-dev libinih-dev sqlite3 bc licensecheck"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 
 missing=

@@ -41,6 +41,8 @@ typedef struct {
 	uint64_t reused;         /**< blobs whose analysis was already stored */
 	uint64_t skipped;        /**< entries that could not be read (directories) */
 	int unchanged;           /**< 1: this revision was already stored whole */
+	char declared[512];      /**< declared licence (root licence files, else metadata);
+	                              "" if none; cut at 511 bytes (the database has it whole) */
 } tgpl_scan_result;
 
 /**

@@ -174,6 +174,11 @@ int cmd_scan(const cli_command *cmd, int argc, char **argv, cli_global *g)
 			printf(": dir, %llu files, %llu blobs analysed, %llu reused%s\n",
 			       (unsigned long long)res.files, (unsigned long long)res.analysed,
 			       (unsigned long long)res.reused, res.skipped ? " (some entries skipped)" : "");
+		if (res.declared[0]) {
+			fputs("  declared: ", stdout);
+			cli_put_safe(stdout, res.declared, strlen(res.declared));
+			putchar('\n');
+		}
 		if (tgpl_db_license_counts(db, res.path, res.commit[0] ? res.commit : NULL,
 					   tgpl_engine_version(engine), print_count, &first) < 0) {
 			cli_error("%s", tgpl_errmsg(ctx));

@@ -105,6 +105,7 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	store_revision rev;
 	scan_state s;
 	int64_t files = 0;
+	char *declared = NULL;
 	int rc;
 
 	if (!opts)
@@ -147,9 +148,12 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	rc = walk_run(src, ctx, opts->detect.max_file_size ? opts->detect.max_file_size : SIZE_MAX,
 		      on_entry, &s);
 	res.skipped = walk_skipped(src);
-	if (rc == 0)
+	if (rc == 0 && (rc = store_conclude(db, rev.engine, &declared)) == 0) {
+		rev.declared = declared;
+		snprintf(res.declared, sizeof(res.declared), "%s", declared ? declared : "");
 		rc = store_commit_revision(db, &rev, &files);
-	else
+	}
+	if (rc != 0)
 		store_batch_commit(db);   /* keep the analyses: they are valid cache */
 	store_stage_drop(db);
 	if (rc == 0 && opts->progress) {
@@ -159,6 +163,7 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 done:
 	if (out)
 		*out = res;
+	free(declared);
 	walk_close(src);
 	return rc;
 }

@@ -374,7 +374,7 @@ int store_stage_begin(tgpl_db *db)
 	return store_exec(db,
 		"DROP TABLE IF EXISTS temp.stage;"
 		"CREATE TEMP TABLE stage (path BLOB PRIMARY KEY, mode INTEGER, type TEXT, oid TEXT,"
-		" size INTEGER) WITHOUT ROWID");
+		" size INTEGER, concluded TEXT, decided_by TEXT) WITHOUT ROWID");
 }
 
 int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned int mode,
@@ -471,7 +471,7 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
 		goto fail;
 	PREP("INSERT INTO revisions (repo_id, rev_key, commit_id, tree_id, commit_time, ref,"
-	     " scanned_at, engine) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	     " scanned_at, engine, declared) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 3, rev->commit_id);
@@ -483,11 +483,12 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 	bind_text_or_null(st, 6, rev->ref);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
 	sqlite3_bind_text(st, 8, rev->engine, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 9, rev->declared);
 	if ((rc = step_done(db, st, "storing the revision")) < 0)
 		goto fail;
 	rev_id = sqlite3_last_insert_rowid(db->sql);
-	PREP("INSERT INTO files (rev_id, path, mode, type, oid, size)"
-	     " SELECT ?1, path, mode, type, oid, size FROM temp.stage");
+	PREP("INSERT INTO files (rev_id, path, mode, type, oid, size, concluded, decided_by)"
+	     " SELECT ?1, path, mode, type, oid, size, concluded, decided_by FROM temp.stage");
 	sqlite3_bind_int64(st, 1, rev_id);
 	if ((rc = step_done(db, st, "storing the files")) < 0)
 		goto fail;

@@ -52,6 +52,15 @@ int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned in
 		     const char *type, const char *oid, int64_t size);
 void store_stage_drop(tgpl_db *db);
 
+/*
+ * Conclude every staged file's licence (DESIGN.md §1 precedence) and the
+ * revision's declared licence (*declared_out: caller frees; NULL if none).
+ * Call after the walk, before store_commit_revision().
+ */
+int store_conclude(tgpl_db *db, const char *engine, char **declared_out);
+/* Is this base name a licence file (LICENSE, COPYING.LESSER, MIT-LICENSE, ...)? */
+int conclude_is_license_name(const char *name, size_t n);
+
 /* What a revision is: the walker's description of it. */
 typedef struct {
 	const char *repo_path;     /* as given (bytes, NUL-terminated) */
@@ -63,6 +72,7 @@ typedef struct {
 	int64_t commit_time;       /* 0 if none */
 	const char *ref;           /* or NULL */
 	const char *engine;
+	const char *declared;      /* declared licence expression, or NULL */
 } store_revision;
 
 /* Is this revision already stored?  1, 0, or < 0. */
