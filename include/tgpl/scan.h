@@ -25,10 +25,11 @@ typedef struct {
 	tgpl_detect_options detect;
 	tgpl_scan_progress_cb progress;/**< NULL: none */
 	void *payload;
+	unsigned int jobs;             /**< detection threads; 0 or 1: detect on the calling thread */
 } tgpl_scan_options;
 
 #define TGPL_SCAN_OPTIONS_VERSION 1
-#define TGPL_SCAN_OPTIONS_INIT { TGPL_SCAN_OPTIONS_VERSION, NULL, TGPL_DETECT_OPTIONS_INIT, NULL, NULL }
+#define TGPL_SCAN_OPTIONS_INIT { TGPL_SCAN_OPTIONS_VERSION, NULL, TGPL_DETECT_OPTIONS_INIT, NULL, NULL, 0 }
 
 /** What one repository's scan did. */
 typedef struct {

@@ -11,10 +11,11 @@
 #include "cli/cli.h"
 #include "util/util.h"
 
-enum { OPT_REV = 1, OPT_MAX_FILE_SIZE };
+enum { OPT_REV = 1, OPT_MAX_FILE_SIZE, OPT_JOBS };
 
 const cli_option scan_options[] = {
 	{ OPT_REV, 'r', "rev", "REV", "revision to scan in git repositories (default: HEAD)" },
+	{ OPT_JOBS, 'j', "jobs", "N", "detect on N threads (default: the number of cores)" },
 	{ OPT_MAX_FILE_SIZE, 0, "max-file-size", "BYTES",
 	  "skip (and record) blobs larger than this (default: 16777216)" },
 	{ 0, 0, NULL, NULL, NULL }
@@ -23,6 +24,7 @@ const cli_option scan_options[] = {
 typedef struct {
 	const char *rev;
 	uint64_t max_file_size;
+	uint64_t jobs;
 } scan_args;
 
 static tgpl_ctx *signal_ctx;
@@ -41,6 +43,12 @@ static int on_option(int id, const char *value, void *payload)
 	switch (id) {
 	case OPT_REV:
 		a->rev = value;
+		break;
+	case OPT_JOBS:
+		if (tgpl_parse_u64(value, &a->jobs) < 0 || a->jobs == 0 || a->jobs > 1024) {
+			cli_error("scan: --jobs takes a number from 1 to 1024, not '%s'", value);
+			return EXIT_USAGE;
+		}
 		break;
 	case OPT_MAX_FILE_SIZE:
 		if (tgpl_parse_u64(value, &a->max_file_size) < 0 || a->max_file_size == 0) {
@@ -96,7 +104,7 @@ static int print_count(const char *label, int64_t count, void *payload)
 
 int cmd_scan(const cli_command *cmd, int argc, char **argv, cli_global *g)
 {
-	scan_args a = { NULL, TGPL_DEFAULT_MAX_FILE_SIZE };
+	scan_args a = { NULL, TGPL_DEFAULT_MAX_FILE_SIZE, 0 };
 	tgpl_scan_options opts = TGPL_SCAN_OPTIONS_INIT;
 	progress_state ps;
 	tgpl_ctx *ctx = NULL;
@@ -138,6 +146,11 @@ int cmd_scan(const cli_command *cmd, int argc, char **argv, cli_global *g)
 	sigaction(SIGHUP, &sa, NULL);
 
 	opts.rev = a.rev;
+	if (!a.jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		a.jobs = n > 0 ? (uint64_t)n : 1;
+	}
+	opts.jobs = (unsigned int)a.jobs;
 	opts.detect.max_file_size = (size_t)a.max_file_size;
 	memset(&ps, 0, sizeof(ps));
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "scan/pool.h"
 #include "store/store.h"
 #include "tgpl/scan.h"
 #include "util/util.h"
@@ -18,6 +19,69 @@
 
 #define BATCH_ENTRIES 4096    /* commit analyses at least this often ... */
 #define BATCH_SECONDS 2       /* ... or after this long, so other writers get turns */
+
+/* Blob ids submitted to the pool and not yet stored (open addressing). */
+typedef struct {
+	char (*slot)[41];
+	size_t cap, used;
+} oid_set;
+
+static size_t oid_hash(const char *oid, size_t cap)
+{
+	uint64_t h = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)   /* hex digits of a hash are already uniform */
+		h = h << 4 | (uint64_t)(oid[i] <= '9' ? oid[i] - '0' : oid[i] - 'a' + 10);
+	return (size_t)(h & (cap - 1));
+}
+
+static int oid_set_has(const oid_set *s, const char *oid)
+{
+	size_t i;
+
+	if (!s->cap)
+		return 0;
+	for (i = oid_hash(oid, s->cap); s->slot[i][0]; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i][0] != '-' && memcmp(s->slot[i], oid, 40) == 0)
+			return 1;
+	return 0;
+}
+
+static int oid_set_add(oid_set *s, const char *oid)
+{
+	size_t i;
+
+	if ((s->used + 1) * 2 > s->cap) {
+		oid_set big = { NULL, s->cap ? s->cap * 2 : 1024, 0 };
+		big.slot = tgpl_calloc(big.cap, sizeof(*big.slot));
+		if (!big.slot)
+			return TGPL_ENOMEM;
+		for (i = 0; i < s->cap; i++)
+			if (s->slot[i][0] && s->slot[i][0] != '-')
+				oid_set_add(&big, s->slot[i]);
+		free(s->slot);
+		*s = big;
+	}
+	for (i = oid_hash(oid, s->cap); s->slot[i][0] && s->slot[i][0] != '-'; i = (i + 1) & (s->cap - 1))
+		;
+	memcpy(s->slot[i], oid, 41);
+	s->used++;
+	return 0;
+}
+
+static void oid_set_del(oid_set *s, const char *oid)
+{
+	size_t i;
+
+	if (!s->cap)
+		return;
+	for (i = oid_hash(oid, s->cap); s->slot[i][0]; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i][0] != '-' && memcmp(s->slot[i], oid, 40) == 0) {
+			s->slot[i][0] = '-';   /* tombstone: keeps probe chains whole */
+			return;
+		}
+}
 
 typedef struct {
 	tgpl_ctx *ctx;
@@ -28,7 +92,61 @@ typedef struct {
 	tgpl_scan_result *res;
 	unsigned int since_commit;
 	time_t last_commit;
+	scan_pool *pool;          /* NULL: detect on this thread */
+	oid_set inflight;
 } scan_state;
+
+/* Store a finished job's result (on the driver thread). */
+static int store_job(scan_state *s, scan_job *job)
+{
+	int rc = job->rc;
+
+	if (rc < 0)
+		rc = tgpl_error(s->ctx, rc, "%s", job->err);
+	else if ((rc = store_put_analysis(s->db, job->oid, job->size, tgpl_engine_version(s->engine),
+					  job->det)) == 0)
+		s->res->analysed++;
+	oid_set_del(&s->inflight, job->oid);
+	scan_job_free(job);
+	return rc;
+}
+
+/* Store whatever the workers have finished; with wait, everything pending. */
+static int drain(scan_state *s, int wait)
+{
+	scan_job *job;
+	int rc = 0;
+
+	if (!s->pool)
+		return 0;
+	while ((job = pool_take(s->pool, wait)) != NULL) {
+		int jrc = store_job(s, job);
+		if (jrc < 0 && rc == 0)
+			rc = jrc;
+	}
+	return rc;
+}
+
+/* Give the blob to a worker; the pool owns a copy of its bytes. */
+static int submit(scan_state *s, const walk_entry *e, const void *data, size_t len)
+{
+	scan_job *job = tgpl_calloc(1, sizeof(*job));
+
+	if (!job || !(job->path = tgpl_strdup(e->path)) || !(job->data = tgpl_malloc(len + 1))) {
+		scan_job_free(job);
+		return tgpl_error(s->ctx, TGPL_ENOMEM, "out of memory");
+	}
+	memcpy(job->data, data, len);
+	job->len = len;
+	job->size = e->size;
+	memcpy(job->oid, e->oid, 41);
+	if (oid_set_add(&s->inflight, e->oid) < 0) {
+		scan_job_free(job);
+		return tgpl_error(s->ctx, TGPL_ENOMEM, "out of memory");
+	}
+	s->res->bytes += len;
+	return pool_submit(s->pool, job);
+}
 
 static int analyse(scan_state *s, const walk_entry *e)
 {
@@ -38,7 +156,8 @@ static int analyse(scan_state *s, const walk_entry *e)
 	size_t len = (size_t)e->size;
 	int rc;
 
-	rc = store_is_analysed(s->db, e->oid, tgpl_engine_version(s->engine));
+	rc = oid_set_has(&s->inflight, e->oid) ? 1
+		: store_is_analysed(s->db, e->oid, tgpl_engine_version(s->engine));
 	if (rc < 0)
 		return rc;
 	if (rc == 1) {
@@ -48,6 +167,11 @@ static int analyse(scan_state *s, const walk_entry *e)
 	if (!data && (!s->opts->detect.max_file_size || len <= s->opts->detect.max_file_size)) {
 		if ((rc = walk_read(&content, &data, &len, s->src, s->ctx, e)) < 0)
 			return rc;
+	}
+	if (data && s->pool) {
+		rc = submit(s, e, data, len);
+		walk_content_free(content);
+		return rc < 0 ? rc : drain(s, 0);
 	}
 	if (!data) {
 		/* Over the size cap: record the skip without reading the bytes. */
@@ -145,9 +269,19 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	s.src = src;
 	s.res = &res;
 	s.last_commit = time(NULL);
+	if (opts->jobs > 1 && (rc = pool_start(&s.pool, (int)opts->jobs, engine, &opts->detect)) < 0) {
+		rc = tgpl_error(ctx, rc, "cannot start %u detection threads", opts->jobs);
+		store_stage_drop(db);
+		goto done;
+	}
 	rc = walk_run(src, ctx, opts->detect.max_file_size ? opts->detect.max_file_size : SIZE_MAX,
 		      on_entry, &s);
 	res.skipped = walk_skipped(src);
+	if (s.pool) {
+		int drc = drain(&s, 1);
+		if (rc == 0)
+			rc = drc;
+	}
 	if (rc == 0 && (rc = store_conclude(db, rev.engine, &declared)) == 0) {
 		rev.declared = declared;
 		snprintf(res.declared, sizeof(res.declared), "%s", declared ? declared : "");
@@ -156,6 +290,9 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	if (rc != 0)
 		store_batch_commit(db);   /* keep the analyses: they are valid cache */
 	store_stage_drop(db);
+	pool_free(s.pool);
+	s.pool = NULL;
+	free(s.inflight.slot);
 	if (rc == 0 && opts->progress) {
 		tgpl_scan_progress p = { info->path, res.files, res.bytes, 1 };
 		opts->progress(&p, opts->payload);

@@ -1,0 +1,43 @@
+/*
+ * pool.h — detection worker threads for the scan driver.
+ *
+ * The driver (one thread) walks, reads blobs and owns the database; it
+ * submits each blob to the pool and stores the results the pool hands back.
+ * Workers only run tgpl_detect() on bytes they own, so neither libgit2 nor
+ * SQLite is touched from more than one thread.  The queue is bounded in
+ * jobs and bytes, so memory stays bounded whatever the corpus size.
+ */
+#ifndef TGPL_SCAN_POOL_H
+#define TGPL_SCAN_POOL_H
+
+#include "tgpl/detect.h"
+
+typedef struct scan_job {
+	struct scan_job *next;
+	char oid[41];
+	int64_t size;
+	char *path;              /* owned */
+	void *data;              /* owned; freed by the worker after detection */
+	size_t len;
+	tgpl_detection *det;     /* the result, owned by the job */
+	int rc;                  /* tgpl_detect()'s return */
+	char err[256];           /* its message when rc < 0 */
+} scan_job;
+
+typedef struct scan_pool scan_pool;
+
+/* Start `threads` workers.  Caller frees with pool_free(). */
+int pool_start(scan_pool **out, int threads, const tgpl_engine *engine,
+	       const tgpl_detect_options *opts);
+/* Hand a job over (blocks while the queue is full).  The pool owns it until
+ * pool_take() returns it. */
+int pool_submit(scan_pool *p, scan_job *job);
+/* A finished job, or NULL: with wait, blocks until one is done or none is pending. */
+scan_job *pool_take(scan_pool *p, int wait);
+/* Jobs submitted and not yet taken. */
+size_t pool_pending(const scan_pool *p);
+/* Stop the workers (after the queue drains) and free everything not taken. */
+void pool_free(scan_pool *p);
+void scan_job_free(scan_job *job);
+
+#endif
