@@ -12,10 +12,8 @@
 #include "util/util.h"
 
 /* Detectors written in other files; weak until every one is linked in. */
-int detect_spdx_tags(det_builder *b, const tgpl_engine *e, const text_view *t) __attribute__((weak));
 int detect_license_text(det_builder *b, const tgpl_engine *e, const text_view *t) __attribute__((weak));
 int detect_rules(det_builder *b, const tgpl_engine *e, const text_view *t) __attribute__((weak));
-int detect_metadata(det_builder *b, const tgpl_engine *e, const text_view *t) __attribute__((weak));
 
 #define BINARY_SNIFF 8000
 
@@ -252,10 +250,10 @@ int tgpl_detect(tgpl_detection **out, tgpl_ctx *ctx, const tgpl_engine *engine,
 	t.n_lines = b.det->n_lines;
 	t.path = path;
 	t.basename = base_name(path);
-	if ((detect_spdx_tags && (rc = detect_spdx_tags(&b, engine, &t)) < 0) ||
+	if ((rc = detect_spdx_tags(&b, engine, &t)) < 0 ||
 	    (detect_rules && (rc = detect_rules(&b, engine, &t)) < 0) ||
 	    (detect_license_text && (rc = detect_license_text(&b, engine, &t)) < 0) ||
-	    (detect_metadata && (rc = detect_metadata(&b, engine, &t)) < 0))
+	    (rc = detect_metadata(&b, engine, &t)) < 0)
 		goto done;
 	if ((rc = conclude_expression(b.det)) < 0)
 		goto done;

@@ -16,7 +16,7 @@
 
 /* The blob as text, with its line table.  Lines are 1-based. */
 typedef struct {
-	const char *data;        /* the bytes, NUL-terminated copy (may contain NULs) */
+	const char *data;        /* the blob's bytes (borrowed; not NUL-terminated; may hold NULs) */
 	size_t len;
 	const uint32_t *line_off;/* line_off[i] = offset of line i+1; n_lines entries */
 	uint32_t n_lines;

@@ -16,15 +16,13 @@
 
 #include "detect/detect_int.h"
 #include "detect/index.h"
+#include "detect/metadata.h"
 #include "util/util.h"
 
-/* Loaders of the rule set (rules.c) and the licence-name table (metadata.c). */
+/* Loaders of the rule set (rules.c). */
 struct rule_set;
-struct name_table;
 int rules_load(struct rule_set **out, tgpl_ctx *ctx, const char *dir) __attribute__((weak));
 void rules_free(struct rule_set *rules) __attribute__((weak));
-int names_load(struct name_table **out, tgpl_ctx *ctx, const char *datadir) __attribute__((weak));
-void names_free(struct name_table *names) __attribute__((weak));
 
 /* How many bytes are sniffed for NUL to call a blob binary (as git does). */
 #define BINARY_SNIFF 8000
@@ -400,7 +398,7 @@ int tgpl_engine_open(tgpl_engine **out, tgpl_ctx *ctx, const char *datadir)
 	}
 	if (rules_load && (rc = rules_load(&e->rules, ctx, path)) < 0)
 		goto done;
-	if (names_load && (rc = names_load(&e->names, ctx, e->datadir)) < 0)
+	if ((rc = names_load(&e->names, ctx, e->datadir)) < 0)
 		goto done;
 	if ((rc = compute_version(e, ctx)) < 0)
 		goto done;
@@ -421,8 +419,7 @@ void tgpl_engine_free(tgpl_engine *e)
 		return;
 	if (rules_free)
 		rules_free(e->rules);
-	if (names_free)
-		names_free(e->names);
+	names_free(e->names);
 	for (i = 0; i < e->n_by_name; i++)
 		free(e->by_name[i].key);
 	free(e->by_name);
