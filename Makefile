@@ -76,6 +76,8 @@ MANPAGES = $(sort $(wildcard man/*.1))
 .PHONY: all check check-unit check-e2e check-style data index deps install uninstall \
         clean distclean help bench
 .DEFAULT_GOAL := all
+# Keep the objects of test programs between runs.
+.SECONDARY:
 
 all: $(BIN) $(INDEX) $(DATA_STAGED)
 
