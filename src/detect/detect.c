@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "detect/detect_int.h"
+#include "detect/optout.h"
 #include "util/util.h"
 
 /* Detectors written in other files; weak until every one is linked in. */
@@ -253,7 +254,8 @@ int tgpl_detect(tgpl_detection **out, tgpl_ctx *ctx, const tgpl_engine *engine,
 	if ((rc = detect_spdx_tags(&b, engine, &t)) < 0 ||
 	    (detect_rules && (rc = detect_rules(&b, engine, &t)) < 0) ||
 	    (detect_license_text && (rc = detect_license_text(&b, engine, &t)) < 0) ||
-	    (rc = detect_metadata(&b, engine, &t)) < 0)
+	    (rc = detect_metadata(&b, engine, &t)) < 0 ||
+	    (rc = detect_optouts(&b, engine, &t)) < 0)
 		goto done;
 	if ((rc = conclude_expression(b.det)) < 0)
 		goto done;

@@ -62,6 +62,9 @@ const struct name_table *engine_names(const tgpl_engine *e);
 /* The compiled licence index (src/detect/index.h), owned by the engine. */
 struct lidx;
 const struct lidx *engine_index(const tgpl_engine *e);
+/* The opt-out detector's crawler table and patterns (src/detect/optout.h). */
+struct optout_data;
+const struct optout_data *engine_optouts(const tgpl_engine *e);
 /* The engine's data directory (borrowed). */
 const char *engine_datadir(const tgpl_engine *e);
 

@@ -17,6 +17,7 @@
 #include "detect/detect_int.h"
 #include "detect/index.h"
 #include "detect/metadata.h"
+#include "detect/optout.h"
 #include "util/util.h"
 
 /* Loaders of the rule set (rules.c). */
@@ -51,6 +52,7 @@ struct tgpl_engine {
 	size_t n_owned, cap_owned;
 	struct rule_set *rules;
 	struct name_table *names;
+	struct optout_data *optouts;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -289,7 +291,7 @@ done:
 static int compute_version(tgpl_engine *e, tgpl_ctx *ctx)
 {
 	static const char *files[] = { "licenses.idx", "deprecated.tsv", "exceptions.tsv",
-				       "categories.tsv", "names.tsv", "rules" };
+				       "categories.tsv", "names.tsv", "ai-crawlers.tsv", "rules" };
 	tgpl_buf ids = TGPL_BUF_INIT, v = TGPL_BUF_INIT;
 	git_oid oid;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -398,7 +400,8 @@ int tgpl_engine_open(tgpl_engine **out, tgpl_ctx *ctx, const char *datadir)
 	}
 	if (rules_load && (rc = rules_load(&e->rules, ctx, path)) < 0)
 		goto done;
-	if ((rc = names_load(&e->names, ctx, e->datadir)) < 0)
+	if ((rc = names_load(&e->names, ctx, e->datadir)) < 0 ||
+	    (rc = optout_load(&e->optouts, ctx, e->datadir)) < 0)
 		goto done;
 	if ((rc = compute_version(e, ctx)) < 0)
 		goto done;
@@ -420,6 +423,7 @@ void tgpl_engine_free(tgpl_engine *e)
 	if (rules_free)
 		rules_free(e->rules);
 	names_free(e->names);
+	optout_free(e->optouts);
 	for (i = 0; i < e->n_by_name; i++)
 		free(e->by_name[i].key);
 	free(e->by_name);
@@ -453,6 +457,11 @@ const struct lidx *engine_index(const tgpl_engine *e)
 const struct rule_set *engine_rules(const tgpl_engine *e)
 {
 	return e->rules;
+}
+
+const struct optout_data *engine_optouts(const tgpl_engine *e)
+{
+	return e->optouts;
 }
 
 const struct name_table *engine_names(const tgpl_engine *e)
