@@ -148,7 +148,8 @@ $(BUILD)/tests/check_%: $(BUILD)/tests/unit/check_%.o $(TEST_SUPPORT:%.c=$(BUILD
 # Every test binary gets the build tree's binary and index through the environment.
 TEST_ENV = TGPL_BIN=$(abspath $(BIN)) TGPL_DATADIR=$(abspath $(dir $(INDEX))) \
            TGPL_SRCDIR=$(abspath .) CK_DEFAULT_TIMEOUT=120 \
-           ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+           ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:fast_unwind_on_malloc=0 \
+           LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) UBSAN_OPTIONS=print_stacktrace=1
 
 check: check-style check-unit
 

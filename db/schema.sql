@@ -38,7 +38,7 @@ CREATE TABLE blobs (
 CREATE TABLE files (
 	rev_id     INTEGER NOT NULL REFERENCES revisions(id) ON DELETE CASCADE,
 	path       BLOB NOT NULL,
-	mode       INTEGER NOT NULL,        -- git mode: 100644, 100755, 120000, 160000
+	mode       INTEGER NOT NULL,        -- git mode as git prints it: 100644, 100755, 120000, 160000
 	type       TEXT NOT NULL CHECK (type IN ('file', 'symlink', 'gitlink')),
 	oid        TEXT NOT NULL,           -- blob id (file, symlink) or commit id (gitlink)
 	size       INTEGER,                 -- NULL for gitlinks

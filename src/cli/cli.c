@@ -19,15 +19,27 @@ static const cli_option global_options[] = {
 	{ 0, 0, NULL, NULL, NULL }
 };
 
+/* Messages carry names from the data (paths, revisions): escape them so a
+ * hostile name cannot move the cursor or forge a line of its own. */
+static void vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	char msg[2048];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+
+	if (n < 0)
+		return;
+	fputs(prefix, stderr);
+	cli_put_safe(stderr, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+	fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("tgpl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage("tgpl: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cli_warn(const cli_global *g, const char *fmt, ...)
@@ -36,11 +48,9 @@ void cli_warn(const cli_global *g, const char *fmt, ...)
 
 	if (g && g->quiet)
 		return;
-	fputs("tgpl: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage("tgpl: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cli_log(int level, const char *msg, void *payload)
@@ -88,7 +98,7 @@ void cli_put_safe(FILE *f, const char *s, size_t n)
 static void print_options(FILE *f, const cli_option *o)
 {
 	for (; o && o->id; o++) {
-		char left[64];
+		char left[80];
 
 		if (o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
@@ -96,7 +106,7 @@ static void print_options(FILE *f, const cli_option *o)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
 				 o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(f, "  %-24s %s\n", left, o->help);
+		fprintf(f, "  %-28s %s\n", left, o->help);
 	}
 }
 

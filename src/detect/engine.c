@@ -264,7 +264,8 @@ static int digest_dir(tgpl_buf *ids, const char *dir)
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), str_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), str_cmp);
 	for (i = 0; i < n && rc == 0; i++) {
 		char *path = join_path(dir, names[i]);
 
@@ -392,7 +393,8 @@ int tgpl_engine_open(tgpl_engine **out, tgpl_ctx *ctx, const char *datadir)
 	    (rc = read_tsv(e, ctx, "exceptions.tsv", exception_cb)) < 0 ||
 	    (rc = read_tsv(e, ctx, "categories.tsv", category_cb)) < 0)
 		goto done;
-	qsort(e->exceptions, e->n_exceptions, sizeof(*e->exceptions), exc_cmp);
+	if (e->n_exceptions)
+		qsort(e->exceptions, e->n_exceptions, sizeof(*e->exceptions), exc_cmp);
 	free(path);
 	if (!(path = join_path(e->datadir, "rules"))) {
 		rc = tgpl_error(ctx, TGPL_ENOMEM, "out of memory");

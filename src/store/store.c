@@ -367,6 +367,16 @@ int store_put_analysis(tgpl_db *db, const char *oid, int64_t size, const char *e
 
 /* ---- one repository ----------------------------------------------------- */
 
+/* The mode as git prints it, read as a decimal number: 0100644 -> 100644. */
+static unsigned int git_mode_digits(unsigned int mode)
+{
+	unsigned int out = 0, scale = 1;
+
+	for (; mode; mode >>= 3, scale *= 10)
+		out += (mode & 7) * scale;
+	return out;
+}
+
 int store_stage_begin(tgpl_db *db)
 {
 	sqlite3_finalize(db->st_stage);
@@ -391,7 +401,7 @@ int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned in
 		return rc;
 	st = db->st_stage;
 	sqlite3_bind_blob(st, 1, path, (int)path_len, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, (int)mode);
+	sqlite3_bind_int(st, 2, (int)git_mode_digits(mode));
 	sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, oid, -1, SQLITE_STATIC);
 	if (size >= 0)

@@ -418,7 +418,8 @@ static int dir_walk(dir_walk_state *w, int fd, int depth)
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n && rc == 0; i++) {
 		struct stat st;
 
