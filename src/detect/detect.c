@@ -14,7 +14,6 @@
 
 /* Detectors written in other files; weak until every one is linked in. */
 int detect_license_text(det_builder *b, const tgpl_engine *e, const text_view *t) __attribute__((weak));
-int detect_rules(det_builder *b, const tgpl_engine *e, const text_view *t) __attribute__((weak));
 
 #define BINARY_SNIFF 8000
 
@@ -162,12 +161,30 @@ int det_add_optout(det_builder *b, const char *kind, uint32_t start_line,
 	return 0;
 }
 
+/* Does expression `expr` name `id` (as a whole token)? */
+static int expr_names(const char *expr, const char *id)
+{
+	size_t n = strlen(id);
+	const char *p = expr;
+
+	while ((p = strstr(p, id)) != NULL) {
+		int before = p == expr || p[-1] == ' ' || p[-1] == '(';
+		int after = p[n] == '\0' || p[n] == ' ' || p[n] == ')';
+		if (before && after)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
 /*
  * The file's own expression: each distinct statement once, joined with AND.
  * A statement is a hit's `expr` (tags, notices, metadata) or its id (texts).
- * REUSE annotations (rule "reuse:...") speak of other files and are left out.
+ * A single id that a fuller statement already names adds nothing (a GPL
+ * notice under a tag that says GPL).  REUSE annotations (rule "reuse:...")
+ * speak of other files and are left out; so is a lone exception.
  */
-static int conclude_expression(tgpl_detection *d)
+static int conclude_expression(tgpl_detection *d, const tgpl_engine *e)
 {
 	tgpl_buf b = TGPL_BUF_INIT;
 	const char **seen = NULL;
@@ -183,6 +200,8 @@ static int conclude_expression(tgpl_detection *d)
 
 		if (!s || strcmp(s, "NOASSERTION") == 0 || (h->rule && strncmp(h->rule, "reuse:", 6) == 0))
 			continue;
+		if (!h->expr && engine_exception(e, s, strlen(s)))
+			continue;
 		for (j = 0; j < n_seen; j++)
 			if (strcmp(seen[j], s) == 0)
 				break;
@@ -190,16 +209,36 @@ static int conclude_expression(tgpl_detection *d)
 			continue;
 		seen[n_seen++] = s;
 	}
+	/* Drop single ids named by another statement. */
+	for (i = 0; i < n_seen; i++) {
+		if (strchr(seen[i], ' '))
+			continue;
+		for (j = 0; j < n_seen; j++)
+			if (j != i && seen[j] && strchr(seen[j], ' ') && expr_names(seen[j], seen[i]))
+				break;
+		if (j < n_seen)
+			seen[i] = NULL;
+	}
 	for (i = 0; i < n_seen; i++)
-		if (strstr(seen[i], " OR ") || strstr(seen[i], " AND "))
+		if (seen[i] && (strstr(seen[i], " OR ") || strstr(seen[i], " AND ")))
 			compound = 1;
 	for (i = 0; i < n_seen; i++) {
-		int paren = n_seen > 1 && compound && strstr(seen[i], " OR ");
+		int paren;
+
+		if (!seen[i])
+			continue;
+		paren = compound && strstr(seen[i], " OR ") != NULL;
 		if ((parts++ && tgpl_buf_puts(&b, " AND ") < 0) ||
 		    tgpl_buf_printf(&b, paren ? "(%s)" : "%s", seen[i]) < 0) {
 			rc = TGPL_ENOMEM;
 			goto done;
 		}
+	}
+	/* A lone statement keeps its form; parentheses only when joined. */
+	if (parts == 1 && b.len > 2 && b.ptr[0] == '(' && b.ptr[b.len - 1] == ')') {
+		memmove(b.ptr, b.ptr + 1, b.len - 2);
+		b.len -= 2;
+		b.ptr[b.len] = '\0';
 	}
 	if (parts && !(d->expression = tgpl_buf_detach(&b)))
 		rc = TGPL_ENOMEM;
@@ -252,12 +291,12 @@ int tgpl_detect(tgpl_detection **out, tgpl_ctx *ctx, const tgpl_engine *engine,
 	t.path = path;
 	t.basename = base_name(path);
 	if ((rc = detect_spdx_tags(&b, engine, &t)) < 0 ||
-	    (detect_rules && (rc = detect_rules(&b, engine, &t)) < 0) ||
+	    (rc = detect_rules(&b, engine, &t)) < 0 ||
 	    (detect_license_text && (rc = detect_license_text(&b, engine, &t)) < 0) ||
 	    (rc = detect_metadata(&b, engine, &t)) < 0 ||
 	    (rc = detect_optouts(&b, engine, &t)) < 0)
 		goto done;
-	if ((rc = conclude_expression(b.det)) < 0)
+	if ((rc = conclude_expression(b.det, engine)) < 0)
 		goto done;
 finish:
 	*out = b.det;

@@ -18,12 +18,8 @@
 #include "detect/index.h"
 #include "detect/metadata.h"
 #include "detect/optout.h"
+#include "detect/rules.h"
 #include "util/util.h"
-
-/* Loaders of the rule set (rules.c). */
-struct rule_set;
-int rules_load(struct rule_set **out, tgpl_ctx *ctx, const char *dir) __attribute__((weak));
-void rules_free(struct rule_set *rules) __attribute__((weak));
 
 /* How many bytes are sniffed for NUL to call a blob binary (as git does). */
 #define BINARY_SNIFF 8000
@@ -400,7 +396,7 @@ int tgpl_engine_open(tgpl_engine **out, tgpl_ctx *ctx, const char *datadir)
 		rc = tgpl_error(ctx, TGPL_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (rules_load && (rc = rules_load(&e->rules, ctx, path)) < 0)
+	if ((rc = rules_load(&e->rules, ctx, path)) < 0)
 		goto done;
 	if ((rc = names_load(&e->names, ctx, e->datadir)) < 0 ||
 	    (rc = optout_load(&e->optouts, ctx, e->datadir)) < 0)
@@ -422,8 +418,7 @@ void tgpl_engine_free(tgpl_engine *e)
 
 	if (!e)
 		return;
-	if (rules_free)
-		rules_free(e->rules);
+	rules_free(e->rules);
 	names_free(e->names);
 	optout_free(e->optouts);
 	for (i = 0; i < e->n_by_name; i++)
