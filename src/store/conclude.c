@@ -4,6 +4,7 @@
  *
  *   1. the file's own evidence (its tags, notices, licence text)   "own"
  *   2. a REUSE sidecar FILE.license next to it                     "sidecar:PATH"
+ *      or an annotation of the root REUSE.toml / .reuse/dep5       "reuse:PATH:GLOB"
  *   3. the nearest licence file in its directory or above          "license-file:PATH"
  *      (a LICENSE/COPYING in a directory covers that subtree, so vendored
  *      code under vendor/x/LICENSE keeps its own licence)
@@ -92,6 +93,20 @@ static const conclusion *set_find(const conclusion_set *s, const char *key, size
 	return NULL;
 }
 
+static int glob_match(const char *g, size_t gn, const char *p, size_t pn);
+
+/* The last REUSE annotation whose glob matches the path (REUSE.toml: the
+ * last matching annotation wins). */
+static const conclusion *reuse_find(const conclusion_set *s, const char *path, size_t n)
+{
+	size_t i = s->n;
+
+	while (i-- > 0)
+		if (glob_match(s->v[i].key, strlen(s->v[i].key), path, n))
+			return &s->v[i];
+	return NULL;
+}
+
 /* Does this base name (n bytes) name a licence file?  LICENSE, LICENCE,
  * COPYING, UNLICENSE, with any extension or suffix (LICENSE.md,
  * LICENSE-MIT, COPYING.LESSER), and MIT-LICENSE style names. */
@@ -124,6 +139,35 @@ int conclude_is_license_name(const char *name, size_t n)
 	return 0;
 }
 
+/*
+ * REUSE glob match: '*' matches within one path component, '**' across
+ * components, '?' one byte; everything else literally.  Bounded recursion:
+ * at most one level per '*' in the pattern.
+ */
+static int glob_match(const char *g, size_t gn, const char *p, size_t pn)
+{
+	while (gn) {
+		if (g[0] == '*') {
+			int deep = gn > 1 && g[1] == '*';
+			size_t skip = deep ? 2 : 1, i;
+
+			if (deep && gn > 2 && g[2] == '/')
+				skip = 3;  /* "**\/x" also matches "x" */
+			for (i = 0; i <= pn; i++) {
+				if (glob_match(g + skip, gn - skip, p + i, pn - i))
+					return 1;
+				if (i < pn && p[i] == '/' && !deep)
+					return 0;
+			}
+			return 0;
+		}
+		if (!pn || (g[0] != '?' && g[0] != p[0]) || (g[0] == '?' && p[0] == '/'))
+			return 0;
+		g++, gn--, p++, pn--;
+	}
+	return pn == 0;
+}
+
 static size_t dir_len(const char *path, size_t n)
 {
 	while (n > 0 && path[n - 1] != '/')
@@ -134,7 +178,7 @@ static size_t dir_len(const char *path, size_t n)
 int store_conclude(tgpl_db *db, const char *engine, char **declared_out)
 {
 	sqlite3_stmt *st = NULL, *up = NULL;
-	conclusion_set files = { 0 }, sidecars = { 0 };
+	conclusion_set files = { 0 }, sidecars = { 0 }, reuse = { 0 };
 	tgpl_buf meta = TGPL_BUF_INIT, source = TGPL_BUF_INIT, decided = TGPL_BUF_INIT;
 	char *declared = NULL;
 	int rc;
@@ -197,6 +241,34 @@ int store_conclude(tgpl_db *db, const char *engine, char **declared_out)
 			i += 4;
 		}
 
+	/* REUSE annotations: findings "reuse:<glob>" of the root REUSE.toml or
+	 * .reuse/dep5, kept in the set with the glob as key. */
+	rc = sqlite3_prepare_v2(db->sql,
+		"SELECT s.path, substr(f.rule, 7), coalesce(f.expr, f.spdx) FROM temp.stage s"
+		" JOIN findings f ON f.blob_id = s.oid AND f.engine = ?1"
+		" WHERE s.type = 'file' AND (s.path = CAST('REUSE.toml' AS BLOB)"
+		"   OR s.path = CAST('.reuse/dep5' AS BLOB))"
+		" AND f.category = 'license' AND f.rule LIKE 'reuse:%' AND f.spdx IS NOT NULL"
+		" AND f.spdx != 'NOASSERTION' ORDER BY f.seq", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		goto sqlfail;
+	sqlite3_bind_text(st, 1, engine, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *src = sqlite3_column_blob(st, 0);
+		const char *glob = (const char *)sqlite3_column_text(st, 1);
+		const char *expr = (const char *)sqlite3_column_text(st, 2);
+
+		if (src && glob && expr &&
+		    set_add(&reuse, glob, strlen(glob), src, (size_t)sqlite3_column_bytes(st, 0), expr) < 0) {
+			rc = tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+	sqlite3_finalize(st);
+	st = NULL;
+
 	{
 		const conclusion *root = set_find(&files, "", 0);
 		declared = tgpl_strdup(root ? root->expr : meta.len ? meta.ptr : NULL);
@@ -233,6 +305,9 @@ int store_conclude(tgpl_db *db, const char *engine, char **declared_out)
 		} else if ((c = set_find(&sidecars, path, plen))) {
 			expr = c->expr;
 			urc = tgpl_buf_printf(&decided, "sidecar:%s", c->source);
+		} else if ((c = reuse_find(&reuse, path, plen))) {
+			expr = c->expr;
+			urc = tgpl_buf_printf(&decided, "reuse:%s:%s", c->source, c->key);
 		} else {
 			size_t d = plen;
 			urc = 0;
@@ -279,6 +354,7 @@ done:
 	sqlite3_finalize(up);
 	set_release(&files);
 	set_release(&sidecars);
+	set_release(&reuse);
 	tgpl_buf_release(&meta);
 	tgpl_buf_release(&source);
 	tgpl_buf_release(&decided);
