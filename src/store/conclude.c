@@ -107,43 +107,61 @@ static const conclusion *reuse_find(const conclusion_set *s, const char *path, s
 	return NULL;
 }
 
+/* Extensions that make a LICENSE-like name source code, not a licence file
+ * (license_check.py is a program). */
+static int is_code_extension(const char *ext)
+{
+	static const char *const code[] = { "c", "h", "cc", "cpp", "hpp", "py", "js", "ts", "go",
+					    "rs", "java", "rb", "sh", "pl", "php", "cs", "kt",
+					    "swift", "scala", "lua", "json", "yml", "yaml", "toml",
+					    "xml", "ini", "cfg", "go", "mjs", "jsx", "tsx" };
+	size_t i;
+
+	for (i = 0; i < sizeof(code) / sizeof(code[0]); i++)
+		if (strcmp(ext, code[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Does this base name (n bytes) name a licence file?  LICENSE, LICENCE,
- * COPYING, UNLICENSE, with any extension or suffix (LICENSE.md,
- * LICENSE-MIT, COPYING.LESSER), and MIT-LICENSE style names. */
+ * COPYING, UNLICENSE, with a short suffix or extension (LICENSE.md,
+ * LICENSE-MIT, COPYING.LESSER), and MIT-LICENSE style names; not source
+ * files such as license_check.py. */
 int conclude_is_license_name(const char *name, size_t n)
 {
 	static const char *const prefixes[] = { "license", "licence", "copying", "unlicense" };
+	const char *dot;
 	char low[64];
 	size_t i;
+	int ok = 0;
 
 	if (n == 0 || n >= sizeof(low))
 		return 0;
 	for (i = 0; i < n; i++)
 		low[i] = (char)tolower((unsigned char)name[i]);
 	low[n] = '\0';
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) && !ok; i++) {
 		size_t k = strlen(prefixes[i]);
 		if (strncmp(low, prefixes[i], k) == 0 &&
-		    (low[k] == '\0' || low[k] == '.' || low[k] == '-' || low[k] == '_'))
-			return 1;
+		    (low[k] == '\0' || low[k] == '.' || low[k] == '-' || low[k] == '_') &&
+		    n - k <= 24)
+			ok = 1;
 	}
-	/* MIT-LICENSE, mit_license.txt */
-	{
+	if (!ok) {
+		/* MIT-LICENSE, mit_license.txt */
 		const char *p = strstr(low, "-licen");
 		if (!p)
 			p = strstr(low, "_licen");
 		if (p && (strncmp(p + 1, "license", 7) == 0 || strncmp(p + 1, "licence", 7) == 0) &&
 		    (p[8] == '\0' || p[8] == '.'))
-			return 1;
+			ok = 1;
 	}
-	return 0;
+	dot = strrchr(low, '.');
+	if (ok && dot && is_code_extension(dot + 1))
+		ok = 0;
+	return ok;
 }
 
-/*
- * REUSE glob match: '*' matches within one path component, '**' across
- * components, '?' one byte; everything else literally.  Bounded recursion:
- * at most one level per '*' in the pattern.
- */
 static int glob_match(const char *g, size_t gn, const char *p, size_t pn)
 {
 	while (gn) {
