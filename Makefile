@@ -113,7 +113,7 @@ $(BUILD)/data/spdx-full.json: $(SPDX_TGZ)
 
 index: $(INDEX)
 
-$(INDEX): $(BUILD)/tools/mkindex $(BUILD)/data/spdx-full.json
+$(INDEX): $(BUILD)/tools/mkindex $(BUILD)/data/spdx-full.json licenses/deprecated.tsv
 	$(say) INDEX $@
 	$(Q)mkdir -p $(@D) && $(BUILD)/tools/mkindex -o $@.tmp $(BUILD)/data/spdx-full.json licenses && mv $@.tmp $@
 
@@ -164,8 +164,9 @@ check-unit: $(TEST_BIN) all
 check-style:
 	$(Q)sh tools/checksrc.sh
 
-bench: all
+bench: all $(BUILD)/tests/check_accuracy
 	$(Q)sh bench/run.sh $(abspath $(BIN)) $(abspath $(dir $(INDEX)))
+	$(Q)sh bench/accuracy.sh $(abspath $(BUILD))
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1

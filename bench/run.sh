@@ -60,6 +60,3 @@ if [ -n "$lc" ]; then
 else
 	echo 'licensecheck -r: not installed (apt-get install licensecheck) — comparison skipped'
 fi
-if [ -x "$here/accuracy.sh" ]; then
-	sh "$here/accuracy.sh" "$tgpl" "$datadir"
-fi

@@ -12,8 +12,6 @@
 #include "detect/optout.h"
 #include "util/util.h"
 
-/* Detectors written in other files; weak until every one is linked in. */
-int detect_license_text(det_builder *b, const tgpl_engine *e, const text_view *t) __attribute__((weak));
 
 #define BINARY_SNIFF 8000
 
@@ -161,6 +159,39 @@ int det_add_optout(det_builder *b, const char *kind, uint32_t start_line,
 	return 0;
 }
 
+/*
+ * A notice or reference inside a licence text is part of that text (the GPL's
+ * "How to Apply" appendix holds an "or any later version" notice; CC texts
+ * name themselves): the text hit speaks for the region, so drop them.
+ */
+static void drop_notices_inside_texts(tgpl_detection *d)
+{
+	size_t i, j, out = 0;
+
+	for (i = 0; i < d->n_licenses; i++) {
+		tgpl_license_hit *h = &d->licenses[i];
+		int inside = 0;
+
+		if (h->kind == TGPL_KIND_NOTICE || h->kind == TGPL_KIND_REFERENCE) {
+			for (j = 0; j < d->n_licenses && !inside; j++) {
+				const tgpl_license_hit *t = &d->licenses[j];
+				inside = t->kind == TGPL_KIND_TEXT && t->start_line <= h->start_line &&
+					 h->end_line <= t->end_line;
+			}
+		}
+		if (inside) {
+			free(h->spdx);
+			free(h->expr);
+			free(h->rule);
+			free(h->note);
+			free(h->unmatched);
+			continue;
+		}
+		d->licenses[out++] = *h;
+	}
+	d->n_licenses = out;
+}
+
 /* Does expression `expr` name `id` (as a whole token)? */
 static int expr_names(const char *expr, const char *id)
 {
@@ -292,10 +323,11 @@ int tgpl_detect(tgpl_detection **out, tgpl_ctx *ctx, const tgpl_engine *engine,
 	t.basename = base_name(path);
 	if ((rc = detect_spdx_tags(&b, engine, &t)) < 0 ||
 	    (rc = detect_rules(&b, engine, &t)) < 0 ||
-	    (detect_license_text && (rc = detect_license_text(&b, engine, &t)) < 0) ||
+	    (rc = detect_license_text(&b, engine, &t)) < 0 ||
 	    (rc = detect_metadata(&b, engine, &t)) < 0 ||
 	    (rc = detect_optouts(&b, engine, &t)) < 0)
 		goto done;
+	drop_notices_inside_texts(b.det);
 	if ((rc = conclude_expression(b.det, engine)) < 0)
 		goto done;
 finish:

@@ -165,6 +165,13 @@ static const uint32_t *u32_section(const lidx *idx, uint32_t tag, size_t *n)
 	return (const uint32_t *)(const void *)s->data;
 }
 
+#define LIDX_NGRAM_MAX 16
+/* The n-gram length from the NGRM header (validated later; clamped here). */
+static uint32_t ng_len(const uint32_t *ng)
+{
+	return ng[3] < 1 ? 1 : ng[3] > LIDX_NGRAM_MAX ? LIDX_NGRAM_MAX : ng[3];
+}
+
 static int str_ok(const lidx *idx, uint32_t off)
 {
 	return off < idx->strs_len;
@@ -190,7 +197,7 @@ static int parse_matcher(lidx *idx)
 	alia = u32_section(idx, LIDX_SEC_ALIA, &n_alia);
 	rtok = u32_section(idx, LIDX_SEC_RTOK, &n_rtok);
 	ng = u32_section(idx, LIDX_SEC_NGRM, &n_ng);
-	if (!strs || !strs->len || strs->data[strs->len - 1] != 0 || !alia || !rtok || !ng ||
+	if (!strs || !strs->len || strs->data[strs->len - 1] != 0 || !alia || !rtok || !ng || n_ng < 4 ||
 	    !flg || flg->len != n_rtok || !dfq || dfq->len != n_rtok || n_refs_w < 1)
 		return -1;
 	idx->strs = (const char *)strs->data;
@@ -216,7 +223,7 @@ static int parse_matcher(lidx *idx)
 		x->expr = f[LR_EXPR] == LIDX_NONE ? NULL : idx->strs + f[LR_EXPR];
 		x->tok = rtok + f[LR_TOK_OFF];
 		x->flags = flg->data + f[LR_TOK_OFF];
-		x->df = dfq->data + f[LR_TOK_OFF];
+		x->ngdf = dfq->data + f[LR_TOK_OFF];
 		x->n_tok = f[LR_N_TOK];
 		x->n_req = f[LR_N_REQ];
 		x->body_end = f[LR_BODY_END];
@@ -228,6 +235,22 @@ static int parse_matcher(lidx *idx)
 	for (i = 0; i < n_alia; i++)
 		if (!str_ok(idx, alia[i]))
 			return -1;
+	/* per-token rarity: the rarest n-gram covering each token */
+	idx->tokdf = tgpl_malloc(n_rtok ? n_rtok : 1);
+	if (!idx->tokdf)
+		return TGPL_ENOMEM;
+	for (r = 0; r < idx->n_refs; r++) {
+		lidx_ref *x = &idx->refs[r];
+		uint8_t *d = idx->tokdf + (x->tok - rtok);
+		uint32_t p, k;
+
+		memset(d, 255, x->n_tok);
+		for (p = 0; p + ng_len(ng) <= x->n_tok; p++)
+			for (k = 0; k < ng_len(ng); k++)
+				if (d[p + k] > x->ngdf[p])
+					d[p + k] = x->ngdf[p];
+		x->df = d;
+	}
 	/* NGRM */
 	if (n_ng < 4)
 		return -1;
@@ -386,6 +409,7 @@ void lidx_free(lidx *idx)
 		return;
 	free_licenses(idx->licenses, idx->n_licenses);
 	free(idx->refs);
+	free(idx->tokdf);
 	free(idx->sections);
 	free(idx->raw);
 	free(idx);

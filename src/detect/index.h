@@ -18,8 +18,8 @@
  *   ALIA  u32 string offsets: the licence ids each reference stands for.
  *   RTOK  u32 token ids of every reference, concatenated (tokenize.h).
  *   RFLG  u8 TOKF_* flags per reference token.
- *   RDFQ  u8 per reference token: in how many references the n-gram starting
- *         there occurs (capped at 255) — its rarity.
+ *   RDFQ  u8 per reference position: in how many references the n-gram
+ *         starting there occurs (255: none starts there, or 255 and more).
  *   NGRM  u32 n_keys, u32 dir_bits, u32 n_post, u32 ngram;
  *         u32 dir[(1 << dir_bits) + 1]  (first key of each top-bits bucket),
  *         u32 keys[n_keys] (sorted n-gram hashes), u32 off[n_keys + 1],
@@ -66,9 +66,11 @@ typedef struct {
 	                          ("GPL-2.0-only WITH Classpath-exception-2.0") */
 	const uint32_t *tok;   /* n_tok token ids */
 	const uint8_t *flags;  /* TOKF_* */
-	const uint8_t *df;     /* rarity of the n-gram at each position */
+	const uint8_t *ngdf;   /* references sharing the n-gram starting at each position */
+	const uint8_t *df;     /* per token: the least ngdf of the n-grams covering it
+	                          (computed at load; owned by the lidx) */
 	uint32_t n_tok;
-	uint32_t n_req;        /* tokens neither placeholder nor optional */
+	uint32_t n_req;        /* tokens neither placeholder, optional nor appendix */
 	uint32_t body_end;     /* first appendix token (n_tok if none) */
 	uint32_t emb_start;    /* another reference embedded here (LGPL-3.0 holds */
 	uint32_t emb_end;      /*  the GPL-3.0), or 0, 0 */
@@ -91,6 +93,7 @@ typedef struct lidx {
 	/* The matcher's view (pointers into raw). */
 	lidx_ref *refs;
 	uint32_t n_refs;
+	uint8_t *tokdf;           /* storage of every refs[].df */
 	const char *strs;
 	size_t strs_len;
 	uint32_t ngram;           /* n-gram length the index was built with */
