@@ -164,7 +164,7 @@ check-unit: $(TEST_BIN) all
 check-style:
 	$(Q)sh tools/checksrc.sh
 
-bench: all $(BUILD)/tests/check_accuracy
+bench: all $(BUILD)/tests/check_accuracy $(BUILD)/tests/check_accuracy_notices
 	$(Q)sh bench/run.sh $(abspath $(BIN)) $(abspath $(dir $(INDEX)))
 	$(Q)sh bench/accuracy.sh $(abspath $(BUILD))
 

@@ -22,6 +22,10 @@ else
 	echo "accuracy: $build/tests/check_accuracy not built (make BUILD=$build $build/tests/check_accuracy)" >&2
 fi
 
+if [ -x "$build/tests/check_accuracy_notices" ]; then
+	TGPL_ACCURACY_TABLE=1 CK_DEFAULT_TIMEOUT=600 "$build/tests/check_accuracy_notices"
+fi
+
 eval_dir=${TGPL_EVAL_DIR:-$root/../shared/eval-dev}
 if [ -x "$build/tgpl" ] && [ -f "$eval_dir/score.py" ]; then
 	tmp=$(mktemp -d)
