@@ -42,6 +42,7 @@
 #include "detect/detect_int.h"
 #include "detect/metadata.h"
 #include "detect/spdx.h"
+#include "util/jsonpos.h"
 #include "util/toml.h"
 #include "util/util.h"
 
@@ -634,98 +635,6 @@ static int or_emit(mctx *m, or_acc *a, const char *rule)
 
 /* ---- JSON: package.json, composer.json -------------------------------- */
 
-/*
- * jansson gives values but not their lines, so the raw text is walked again
- * to find where a member or element starts.  The text is known to be valid
- * JSON by then, and has no duplicate keys (JSON_REJECT_DUPLICATES).
- */
-static size_t jws(const char *s, size_t n, size_t i)
-{
-	while (i < n && is_space((unsigned char)s[i]))
-		i++;
-	return i;
-}
-
-static size_t jstr_end(const char *s, size_t n, size_t i)
-{
-	for (i++; i < n; i++) {
-		if (s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			return i + 1;
-	}
-	return n;
-}
-
-static size_t jskip(const char *s, size_t n, size_t i)
-{
-	size_t depth = 0;
-
-	if (i >= n)
-		return n;
-	if (s[i] == '"')
-		return jstr_end(s, n, i);
-	if (s[i] != '{' && s[i] != '[') {
-		while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && !is_space((unsigned char)s[i]))
-			i++;
-		return i;
-	}
-	for (; i < n; i++) {
-		if (s[i] == '"')
-			i = jstr_end(s, n, i) - 1;
-		else if (s[i] == '{' || s[i] == '[')
-			depth++;
-		else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
-			return i + 1;
-	}
-	return n;
-}
-
-/* Offset of the value of member `key` in the object at s[obj]; n if absent. */
-static size_t jmember(const char *s, size_t n, size_t obj, const char *key)
-{
-	size_t klen = strlen(key), i;
-
-	if (obj >= n || s[obj] != '{')
-		return n;
-	i = jws(s, n, obj + 1);
-	while (i < n && s[i] == '"') {
-		size_t kend = jstr_end(s, n, i);
-		int match = kend - i == klen + 2 && memcmp(s + i + 1, key, klen) == 0;
-
-		i = jws(s, n, kend);
-		if (i >= n || s[i] != ':')
-			return n;
-		i = jws(s, n, i + 1);
-		if (match)
-			return i;
-		i = jws(s, n, jskip(s, n, i));
-		if (i >= n || s[i] != ',')
-			return n;
-		i = jws(s, n, i + 1);
-	}
-	return n;
-}
-
-/* Offset of element idx of the array at s[arr]; n if absent. */
-static size_t jelement(const char *s, size_t n, size_t arr, size_t idx)
-{
-	size_t i, k;
-
-	if (arr >= n || s[arr] != '[')
-		return n;
-	i = jws(s, n, arr + 1);
-	for (k = 0; i < n && s[i] != ']'; k++) {
-		if (k == idx)
-			return i;
-		i = jws(s, n, jskip(s, n, i));
-		if (i >= n || s[i] != ',')
-			return n;
-		i = jws(s, n, i + 1);
-	}
-	return n;
-}
-
 static uint32_t line_at(const mctx *m, size_t off, uint32_t fallback)
 {
 	return off < m->t->len ? text_line_of(m->t, off) : fallback;
@@ -769,10 +678,10 @@ static int do_json(mctx *m, int composer)
 	root = json_loadb(s, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root || !json_is_object(root))
 		goto done;
-	obj = jws(s, n, 0);
+	obj = jsonpos_ws(s, n, 0);
 	line = line_at(m, obj, 1);
 	lic = json_object_get(root, "license");
-	off = jmember(s, n, obj, "license");
+	off = jsonpos_member(s, n, obj, "license");
 	if (json_is_string(lic)) {
 		if (composer)
 			rc = emit_value(m, json_string_value(lic), json_string_length(lic), V_EXPR,
@@ -783,7 +692,7 @@ static int do_json(mctx *m, int composer)
 	} else if (json_is_object(lic) && !composer) {
 		const char *ty = npm_type(lic, &len);
 		if (ty)
-			rc = emit_value(m, ty, len, V_EXPR, line_at(m, jmember(s, n, off, "type"), line),
+			rc = emit_value(m, ty, len, V_EXPR, line_at(m, jsonpos_member(s, n, off, "type"), line),
 					rule_of(r, sizeof(r), m, "license.type"));
 	} else if (json_is_array(lic) && composer) {
 		or_acc a = { TGPL_BUF_INIT, 0, 0, 0, 0 };
@@ -793,7 +702,7 @@ static int do_json(mctx *m, int composer)
 			json_t *v = json_array_get(lic, i);
 			if (json_is_string(v))
 				rc = or_add(m, &a, json_string_value(v), json_string_length(v), V_EXPR,
-					    line_at(m, jelement(s, n, off, i), line), r);
+					    line_at(m, jsonpos_element(s, n, off, i), line), r);
 		}
 		if (rc == 0)
 			rc = or_emit(m, &a, r);
@@ -803,22 +712,22 @@ static int do_json(mctx *m, int composer)
 		json_t *ls = json_object_get(root, "licenses");
 		or_acc a = { TGPL_BUF_INIT, 0, 0, 0, 0 };
 
-		off = jmember(s, n, obj, "licenses");
+		off = jsonpos_member(s, n, obj, "licenses");
 		rule_of(r, sizeof(r), m, "licenses");
 		if (json_is_object(ls)) {
 			const char *ty = npm_type(ls, &len);
 			if (ty)
 				rc = or_add(m, &a, ty, len, V_EXPR,
-					    line_at(m, jmember(s, n, off, "type"), line), r);
+					    line_at(m, jsonpos_member(s, n, off, "type"), line), r);
 		}
 		for (i = 0; rc == 0 && json_is_array(ls) && i < json_array_size(ls); i++) {
 			json_t *v = json_array_get(ls, i);
-			size_t el = jelement(s, n, off, i);
+			size_t el = jsonpos_element(s, n, off, i);
 			const char *ty = npm_type(v, &len);
 
 			if (ty)
 				rc = or_add(m, &a, ty, len, V_EXPR,
-					    line_at(m, json_is_object(v) ? jmember(s, n, el, "type") : el,
+					    line_at(m, json_is_object(v) ? jsonpos_member(s, n, el, "type") : el,
 						    line), r);
 		}
 		if (rc == 0)

@@ -20,6 +20,7 @@
 
 #include "detect/detect_int.h"
 #include "detect/optout.h"
+#include "util/jsonpos.h"
 #include "util/util.h"
 
 #define OPTOUT_MAX_HITS  256                /* hits kept per file */
@@ -769,50 +770,6 @@ static int do_aitxt(octx *o)
 
 /* ---- tdmrep.json (W3C TDMRep) ------------------------------------------ */
 
-/* The raw text is walked again to find where each array element lies:
- * jansson gives values, not lines.  The text is valid JSON by then. */
-static size_t json_ws(const char *s, size_t n, size_t i)
-{
-	while (i < n && is_ws((unsigned char)s[i]))
-		i++;
-	return i;
-}
-
-static size_t json_str_end(const char *s, size_t n, size_t i)
-{
-	for (i++; i < n; i++) {
-		if (s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			return i + 1;
-	}
-	return n;
-}
-
-static size_t json_skip(const char *s, size_t n, size_t i)
-{
-	size_t depth = 0;
-
-	if (i >= n)
-		return n;
-	if (s[i] == '"')
-		return json_str_end(s, n, i);
-	if (s[i] != '{' && s[i] != '[') {
-		while (i < n && s[i] != ',' && s[i] != ']' && s[i] != '}' && !is_ws((unsigned char)s[i]))
-			i++;
-		return i;
-	}
-	for (; i < n; i++) {
-		if (s[i] == '"')
-			i = json_str_end(s, n, i) - 1;
-		else if (s[i] == '{' || s[i] == '[')
-			depth++;
-		else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
-			return i + 1;
-	}
-	return n;
-}
-
 static int reserved(json_t *v)
 {
 	if (json_is_integer(v))
@@ -841,16 +798,16 @@ static int do_tdmrep(octx *o)
 		return 0;
 	if (!json_is_array(root))
 		goto done;
-	pos = json_ws(s, n, skip);
+	pos = jsonpos_ws(s, n, skip);
 	if (pos >= n || s[pos] != '[')
 		goto done;
 	pos++;
 	for (idx = 0; idx < json_array_size(root) && rc == 0; idx++) {
 		json_t *el = json_array_get(root, idx), *loc, *pol;
-		size_t start = json_ws(s, n, pos), end = json_skip(s, n, start);
+		size_t start = jsonpos_ws(s, n, pos), end = jsonpos_skip(s, n, start);
 		detail d;
 
-		pos = json_ws(s, n, end);
+		pos = jsonpos_ws(s, n, end);
 		if (pos < n && s[pos] == ',')
 			pos++;
 		if (!json_is_object(el) || !reserved(json_object_get(el, "tdm-reservation")))
