@@ -10,6 +10,12 @@
  * replaces them).  The output is deterministic: the same inputs give the same
  * bytes, so the engine version (a hash of the data) is stable.
  *
+ * The project's own texts join the SPDX ones: licenses/tgpl/TGPL-1.0-rider.txt
+ * as AdditionRef-TGPL-1.0 and licenses/tgpl/TGPL-1.0.txt as
+ * LicenseRef-TGPL-1.0, so that the rider is matched as a text like any
+ * licence (its span, its score, what was changed) and the GNU licences its
+ * section 6 names are not taken for notices.
+ *
  * Besides the INFO section (every licence's id, name, url and text), it
  * precomputes everything the text matcher needs, so that loading is a read:
  *   - each text tokenised once (tokenize.h, reference mode: placeholders);
@@ -872,6 +878,57 @@ done:
 	return rc;
 }
 
+/* The project's own licence texts, under licenses/tgpl/ in LICENSES_DIR. */
+static const struct {
+	const char *id, *file;
+} own_texts[] = {
+	{ "AdditionRef-TGPL-1.0", "tgpl/TGPL-1.0-rider.txt" },
+	{ "LicenseRef-TGPL-1.0", "tgpl/TGPL-1.0.txt" },
+};
+
+/* Add each own text to `root` as the SPDX package lists a licence: its first line is its name. */
+static int add_own_texts(json_t *root, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(own_texts) / sizeof(own_texts[0]); i++) {
+		tgpl_buf path = TGPL_BUF_INIT, text = TGPL_BUF_INIT;
+		char chunk[8192], *name;
+		size_t n;
+		FILE *f;
+		json_t *l;
+		int bad;
+
+		if (tgpl_buf_printf(&path, "%s/%s", dir, own_texts[i].file) < 0)
+			return -1;
+		if (!(f = fopen(path.ptr, "rb"))) {
+			fprintf(stderr, "mkindex: cannot read '%s': %s\n", path.ptr, strerror(errno));
+			tgpl_buf_release(&path);
+			return -1;
+		}
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			if (tgpl_buf_put(&text, chunk, n) < 0)
+				break;
+		bad = ferror(f) || n > 0 || text.len == 0;
+		fclose(f);
+		if (bad) {
+			fprintf(stderr, "mkindex: cannot read '%s'\n", path.ptr);
+			tgpl_buf_release(&path);
+			tgpl_buf_release(&text);
+			return -1;
+		}
+		tgpl_buf_release(&path);
+		name = tgpl_strndup(text.ptr, strcspn(text.ptr, "\n"));
+		l = json_pack("{s:s, s:s, s:b, s:s}", "name", name ? name : "", "url", "",
+			      "osiApproved", 0, "licenseText", text.ptr);
+		free(name);
+		tgpl_buf_release(&text);
+		if (!l || json_object_set_new(root, own_texts[i].id, l) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	tgpl_buf info = TGPL_BUF_INIT, file = TGPL_BUF_INIT;
@@ -901,6 +958,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mkindex: cannot read '%s': %s (line %d)\n", argv[a + 2], jerr.text, jerr.line);
 		goto done;
 	}
+	if (add_own_texts(root, argv[a + 3]) < 0)
+		goto done;
 	if (read_deprecated(&dep, argv[a + 3]) < 0)
 		goto oom;
 	keys = tgpl_calloc(json_object_size(root) + 1, sizeof(*keys));

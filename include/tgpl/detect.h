@@ -13,6 +13,10 @@
 typedef struct tgpl_engine tgpl_engine;
 
 /** How a licence was found (the `kind` of the JSON contract). */
+/** The project's own ids: the TGPL rider (an SPDX addition) and the standalone licence. */
+#define TGPL_RIDER_ID   "AdditionRef-TGPL-1.0"
+#define TGPL_LICENSE_ID "LicenseRef-TGPL-1.0"
+
 typedef enum {
 	TGPL_KIND_TAG,       /**< SPDX-License-Identifier, REUSE */
 	TGPL_KIND_TEXT,      /**< a licence text, whole or partial */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/clauses.h"
 #include "detect/detect_int.h"
 #include "detect/optout.h"
 #include "util/util.h"
@@ -214,24 +215,58 @@ static int expr_names(const char *expr, const char *id)
  * A single id that a fuller statement already names adds nothing (a GPL
  * notice under a tag that says GPL).  REUSE annotations (rule "reuse:...")
  * speak of other files and are left out; so is a lone exception.
+ *
+ * The TGPL rider's text (AdditionRef-TGPL-1.0) is an addition to the licence
+ * text just above it: "MIT" then the rider is "MIT WITH AdditionRef-TGPL-1.0".
+ * A rider with no licence text before it is left out, as a lone exception.
  */
 static int conclude_expression(tgpl_detection *d, const tgpl_engine *e)
 {
 	tgpl_buf b = TGPL_BUF_INIT;
 	const char **seen = NULL;
+	char **with = NULL;   /* with[i]: the statement of hit i when a rider follows it */
 	size_t n_seen = 0, i, j;
 	int rc = 0, parts = 0, compound = 0;
 
 	seen = tgpl_calloc(d->n_licenses + 1, sizeof(*seen));
-	if (!seen)
-		return TGPL_ENOMEM;
+	with = tgpl_calloc(d->n_licenses + 1, sizeof(*with));
+	if (!seen || !with) {
+		rc = TGPL_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < d->n_licenses; i++) {
+		const tgpl_license_hit *r = &d->licenses[i];
+		size_t base = d->n_licenses;
+
+		if (r->kind != TGPL_KIND_TEXT || !r->spdx || strcmp(r->spdx, TGPL_RIDER_ID) != 0)
+			continue;
+		for (j = 0; j < d->n_licenses; j++) {
+			const tgpl_license_hit *t = &d->licenses[j];
+
+			if (t->kind == TGPL_KIND_TEXT && t->spdx && !t->expr && j != i &&
+			    strcmp(t->spdx, TGPL_RIDER_ID) != 0 && t->end_line <= r->start_line &&
+			    (base == d->n_licenses || t->end_line > d->licenses[base].end_line))
+				base = j;
+		}
+		if (base < d->n_licenses && !with[base]) {
+			tgpl_buf w = TGPL_BUF_INIT;
+
+			if (tgpl_buf_printf(&w, "%s WITH %s", d->licenses[base].spdx, TGPL_RIDER_ID) < 0) {
+				rc = TGPL_ENOMEM;
+				goto done;
+			}
+			with[base] = tgpl_buf_detach(&w);
+		}
+	}
 	for (i = 0; i < d->n_licenses; i++) {
 		const tgpl_license_hit *h = &d->licenses[i];
-		const char *s = h->expr ? h->expr : h->spdx;
+		const char *s = with[i] ? with[i] : h->expr ? h->expr : h->spdx;
 
 		if (!s || strcmp(s, "NOASSERTION") == 0 || (h->rule && strncmp(h->rule, "reuse:", 6) == 0))
 			continue;
 		if (!h->expr && engine_exception(e, s, strlen(s)))
+			continue;
+		if (h->kind == TGPL_KIND_TEXT && strcmp(s, TGPL_RIDER_ID) == 0)
 			continue;
 		for (j = 0; j < n_seen; j++)
 			if (strcmp(seen[j], s) == 0)
@@ -275,6 +310,9 @@ static int conclude_expression(tgpl_detection *d, const tgpl_engine *e)
 		rc = TGPL_ENOMEM;
 done:
 	tgpl_buf_release(&b);
+	for (i = 0; with && i < d->n_licenses; i++)
+		free(with[i]);
+	free(with);
 	free(seen);
 	return rc;
 }
@@ -325,7 +363,8 @@ int tgpl_detect(tgpl_detection **out, tgpl_ctx *ctx, const tgpl_engine *engine,
 	    (rc = detect_rules(&b, engine, &t)) < 0 ||
 	    (rc = detect_license_text(&b, engine, &t)) < 0 ||
 	    (rc = detect_metadata(&b, engine, &t)) < 0 ||
-	    (rc = detect_optouts(&b, engine, &t)) < 0)
+	    (rc = detect_optouts(&b, engine, &t)) < 0 ||
+	    (rc = detect_clauses(&b, engine, &t)) < 0)
 		goto done;
 	drop_notices_inside_texts(b.det);
 	if ((rc = conclude_expression(b.det, engine)) < 0)

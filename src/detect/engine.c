@@ -14,6 +14,7 @@
 
 #include <git2.h>
 
+#include "detect/clauses.h"
 #include "detect/detect_int.h"
 #include "detect/index.h"
 #include "detect/metadata.h"
@@ -49,6 +50,7 @@ struct tgpl_engine {
 	struct rule_set *rules;
 	struct name_table *names;
 	struct optout_data *optouts;
+	struct clause_data *clauses;  /* clause rules; the AI licences of infos[n_index..] */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -288,7 +290,8 @@ done:
 static int compute_version(tgpl_engine *e, tgpl_ctx *ctx)
 {
 	static const char *files[] = { "licenses.idx", "deprecated.tsv", "exceptions.tsv",
-				       "categories.tsv", "names.tsv", "ai-crawlers.tsv", "rules" };
+				       "categories.tsv", "names.tsv", "ai-crawlers.tsv", "rules",
+				       "ai-licenses.tsv", "hf-licenses.tsv", "clauses" };
 	tgpl_buf ids = TGPL_BUF_INIT, v = TGPL_BUF_INIT;
 	git_oid oid;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -302,7 +305,7 @@ static int compute_version(tgpl_engine *e, tgpl_ctx *ctx)
 			rc = TGPL_ENOMEM;
 			goto done;
 		}
-		if (strcmp(files[i], "rules") == 0) {
+		if (strcmp(files[i], "rules") == 0 || strcmp(files[i], "clauses") == 0) {
 			rc = digest_dir(&ids, path);
 		} else if (git_odb_hashfile(&oid, path, GIT_OBJECT_BLOB) == 0) {
 			git_oid_tostr(hex, sizeof(hex), &oid);
@@ -342,7 +345,7 @@ int tgpl_engine_open(tgpl_engine **out, tgpl_ctx *ctx, const char *datadir)
 {
 	tgpl_engine *e = NULL;
 	char *path = NULL;
-	size_t i;
+	size_t i, j, n_index;
 	int rc;
 
 	git_libgit2_init();
@@ -357,14 +360,18 @@ int tgpl_engine_open(tgpl_engine **out, tgpl_ctx *ctx, const char *datadir)
 	}
 	if ((rc = lidx_load(&e->index, ctx, path)) < 0)
 		goto done;
-	e->n_infos = e->index->n_licenses;
+	/* The clause data first: it brings the AI licences the SPDX list lacks. */
+	if ((rc = clauses_load(&e->clauses, ctx, e->datadir)) < 0)
+		goto done;
+	n_index = e->index->n_licenses;
+	e->n_infos = n_index + clauses_license_count(e->clauses);
 	e->infos = tgpl_calloc(e->n_infos, sizeof(*e->infos));
 	e->by_name = tgpl_calloc(e->n_infos, sizeof(*e->by_name));
 	if (!e->infos || !e->by_name) {
 		rc = tgpl_error(ctx, TGPL_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (i = 0; i < e->n_infos; i++) {
+	for (i = 0; i < n_index; i++) {
 		const lidx_license *l = &e->index->licenses[i];
 		tgpl_license_info *li = &e->infos[i];
 
@@ -374,6 +381,23 @@ int tgpl_engine_open(tgpl_engine **out, tgpl_ctx *ctx, const char *datadir)
 		li->osi_approved = l->osi;
 		li->text = l->text;
 	}
+	/* An AI-licence row for an id the index already has (the project's own
+	 * LicenseRef-TGPL-1.0, whose text is indexed) lends it its category. */
+	for (i = 0, j = n_index; i < clauses_license_count(e->clauses); i++) {
+		tgpl_license_info ai;
+		size_t k;
+
+		clauses_license_info(e->clauses, i, &ai);
+		for (k = 0; k < n_index && strcmp(e->infos[k].id, ai.id) != 0; k++)
+			;
+		if (k < n_index) {
+			if (!e->infos[k].category)
+				e->infos[k].category = ai.category;
+			continue;
+		}
+		e->infos[j++] = ai;
+	}
+	e->n_infos = j;
 	qsort(e->infos, e->n_infos, sizeof(*e->infos), info_cmp);
 	for (i = 0; i < e->n_infos; i++) {
 		e->by_name[i].info = i;
@@ -421,6 +445,7 @@ void tgpl_engine_free(tgpl_engine *e)
 	rules_free(e->rules);
 	names_free(e->names);
 	optout_free(e->optouts);
+	clauses_free(e->clauses);
 	for (i = 0; i < e->n_by_name; i++)
 		free(e->by_name[i].key);
 	free(e->by_name);
@@ -459,6 +484,11 @@ const struct rule_set *engine_rules(const tgpl_engine *e)
 const struct optout_data *engine_optouts(const tgpl_engine *e)
 {
 	return e->optouts;
+}
+
+const struct clause_data *engine_clauses(const tgpl_engine *e)
+{
+	return e->clauses;
 }
 
 const struct name_table *engine_names(const tgpl_engine *e)
