@@ -22,7 +22,7 @@ SPDX_SHA256  = 54cc8d13086187333ca1457c8edaa06d9a412144f076aa7f7c1b59c4f3b0a1ef
 DATA_DIR     = data
 SPDX_TGZ     = $(DATA_DIR)/$(SPDX_PKG)-$(SPDX_VERSION).tgz
 
-PKGS       = libgit2 sqlite3 libpcre2-8 jansson libxml-2.0 inih
+PKGS       = libgit2 sqlite3 libpcre2-8 jansson libxml-2.0 inih libcrypto
 TEST_PKGS  = check
 
 ifeq ($(V),1)
@@ -69,7 +69,8 @@ GEN  = $(BUILD)/gen/schema_sql.h
 SHARE = $(BUILD)/share/tgpl
 INDEX = $(SHARE)/licenses.idx
 # The project's own licence knowledge, staged next to the index.
-DATA_SRC = $(sort $(wildcard licenses/*.tsv) $(wildcard licenses/rules/*.rules))
+DATA_SRC = $(sort $(wildcard licenses/*.tsv) $(wildcard licenses/rules/*.rules) \
+                  $(wildcard licenses/clauses/*.rules) $(wildcard licenses/policies/*.ini))
 DATA_STAGED = $(DATA_SRC:licenses/%=$(SHARE)/%)
 MANPAGES = $(sort $(wildcard man/*.1))
 
@@ -113,7 +114,8 @@ $(BUILD)/data/spdx-full.json: $(SPDX_TGZ)
 
 index: $(INDEX)
 
-$(INDEX): $(BUILD)/tools/mkindex $(BUILD)/data/spdx-full.json licenses/deprecated.tsv
+$(INDEX): $(BUILD)/tools/mkindex $(BUILD)/data/spdx-full.json licenses/deprecated.tsv \
+          licenses/tgpl/TGPL-1.0-rider.txt licenses/tgpl/TGPL-1.0.txt
 	$(say) INDEX $@
 	$(Q)mkdir -p $(@D) && $(BUILD)/tools/mkindex -o $@.tmp $(BUILD)/data/spdx-full.json licenses && mv $@.tmp $@
 
@@ -169,7 +171,8 @@ bench: all $(BUILD)/tests/check_accuracy $(BUILD)/tests/check_accuracy_notices
 	$(Q)sh bench/accuracy.sh $(abspath $(BUILD))
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/clauses \
+	  $(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tgpl
 	install -m 644 $(INDEX) $(DESTDIR)$(DATADIR)/licenses.idx
 	for f in $(DATA_SRC:licenses/%=%); do \
@@ -180,12 +183,98 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tgpl $(DESTDIR)$(DATADIR)/licenses.idx
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(DATA_SRC:licenses/%=%))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
-	-rmdir $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/clauses $(DESTDIR)$(DATADIR)/policies \
+	  $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)
 
 distclean: clean
 	rm -rf $(DATA_DIR) $(DATA_DIR).tmp
+
+# ---- fuzzing and valgrind (tests/fuzz/, SECURITY.md) ------------------------
+# `make fuzz` builds the library again with clang and libFuzzer's coverage in
+# $(FUZZ_BUILD), links one target per parser (tests/fuzz/fuzz_*.c), and runs
+# each for FUZZ_SECONDS over a copy of its seeds (tests/fuzz/corpus/<name>/
+# is never written).  A crash, leak, sanitizer report or timeout fails it;
+# the input is saved as $(FUZZ_BUILD)/crashes/<name>-crash-<sha1>.
+# FUZZ=name runs one target.  `make check-valgrind` runs the end-to-end tests
+# with the tgpl binary under memcheck (the support helpers read TGPL_VALGRIND).
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS  ?= -O1 -g
+FUZZ_SRC      = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES    = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ         ?= $(FUZZ_NAMES)
+FUZZ_BIN      = $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+FUZZ_LIB      = $(FUZZ_BUILD)/libtgpl.a
+# Longest input per target (-max_len): an expression, a policy, a manifest.
+FUZZ_MAX_LEN_DEFAULT = 16384
+FUZZ_MAX_LEN_spdx    = 1024
+FUZZ_MAX_LEN_corpus  = 4096
+FUZZ_MAX_LEN_policy  = 4096
+FUZZ_MAX_LEN_check_policy = 4096
+FUZZ_MAX_LEN_detect  = 65536
+fuzz_max_len = $(or $(FUZZ_MAX_LEN_$(1)),$(FUZZ_MAX_LEN_DEFAULT))
+FUZZ_ENV = TGPL_DATADIR=$(abspath $(SHARE)) \
+           ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+           LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# The end-to-end suites: those that run the binary through e2e_tgpl().
+VALGRIND_TESTS ?= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,\
+                    $(shell grep -lw e2e_tgpl $(TEST_SRC) 2>/dev/null))
+
+.PHONY: fuzz fuzz-build check-valgrind FORCE
+
+# The library with clang's coverage hooks: a make of its own in $(FUZZ_BUILD),
+# run every time (it does nothing when the objects are up to date).  Inside
+# that make, $(LIB)'s own rule builds it.
+ifneq ($(BUILD),$(FUZZ_BUILD))
+$(FUZZ_LIB): FORCE
+	$(Q)$(MAKE) --no-print-directory $(if $(Q),-s) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) SANITIZE= DEVELOPER= \
+	  CFLAGS='$(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link' $(FUZZ_LIB)
+endif
+
+$(FUZZ_BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_LIB)
+	$(say) FUZZ $@
+	$(Q)mkdir -p $(@D) && $(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -Itests/fuzz \
+	  -I$(FUZZ_BUILD)/gen $(WARN) $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer \
+	  -DFUZZ_DATADIR='"$(abspath $(SHARE))"' -o $@ $< $(FUZZ_LIB) $(LIBS)
+
+fuzz-build: $(FUZZ_BIN) $(INDEX) $(DATA_STAGED)
+
+fuzz: fuzz-build
+	$(Q)fail=0; \
+	for p in $(foreach n,$(FUZZ),$(n):$(call fuzz_max_len,$(n))); do \
+	  n=$${p%%:*}; max=$${p##*:}; \
+	  work=$(FUZZ_BUILD)/corpus/$$n; mkdir -p $$work $(FUZZ_BUILD)/crashes; \
+	  cp tests/fuzz/corpus/$$n/* $$work/ 2>/dev/null; \
+	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s, -max_len=$$max)"; \
+	  $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -max_len=$$max -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$$n- $$work \
+	    > $(FUZZ_BUILD)/fuzz-$$n.log 2>&1 \
+	  || { fail=1; echo "FAILED: fuzz_$$n (log: $(FUZZ_BUILD)/fuzz-$$n.log)"; \
+	       tail -n 40 $(FUZZ_BUILD)/fuzz-$$n.log; }; \
+	  grep -E '^stat::number_of_executed_units|^stat::average_exec_per_sec|cov:' \
+	    $(FUZZ_BUILD)/fuzz-$$n.log | tail -n 3 | sed 's/^/          /'; \
+	done; exit $$fail
+
+# Memcheck wants the plain build: ASan and valgrind do not mix.
+check-valgrind: $(VALGRIND_TESTS) all
+	$(Q)if [ "$(SANITIZE)" = 1 ]; then echo 'check-valgrind: needs a build without SANITIZE=1' >&2; exit 2; fi
+	$(Q)fail=0; total=0; bad=0; \
+	for t in $(VALGRIND_TESTS); do \
+	  total=$$((total+1)); \
+	  $(TEST_ENV) TGPL_VALGRIND=1 CK_TIMEOUT_MULTIPLIER=10 $$t \
+	    || { fail=1; bad=$$((bad+1)); echo "FAILED: $$t"; }; \
+	done; \
+	echo "test programs under valgrind: $$((total-bad)) passed, $$bad failed"; exit $$fail
+
+FORCE:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -19,5 +19,7 @@
 #include "tgpl/db.h"
 #include "tgpl/scan.h"
 #include "tgpl/report.h"
+#include "tgpl/obligations.h"
+#include "tgpl/history.h"
 
 #endif

@@ -4,8 +4,14 @@
 # if anything is missing.  npm (for the pinned licence data) is installed
 # from Debian only when no npm is on the PATH already.
 set -eu
+# Build: compiler, pkg-config and the libraries.  Tests and benchmarks:
+# sqlite3, python3-jsonschema (SPDX and report schemas), chromium (the HTML
+# report as a reader sees it), parallel (the contrib/ shard recipe), clang
+# (libFuzzer targets), valgrind (make check-valgrind), licensecheck and bc
+# (make bench).
 pkgs="build-essential pkg-config git libgit2-dev libsqlite3-dev libpcre2-dev check \
-libjansson-dev libxml2-dev libinih-dev sqlite3 bc licensecheck"
+libjansson-dev libxml2-dev libinih-dev libssl-dev sqlite3 python3 python3-jsonschema \
+chromium parallel clang valgrind bc licensecheck"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 
 missing=
