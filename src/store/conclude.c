@@ -127,6 +127,18 @@ static int is_code_extension(const char *ext)
  * COPYING, UNLICENSE, with a short suffix or extension (LICENSE.md,
  * LICENSE-MIT, COPYING.LESSER), and MIT-LICENSE style names; not source
  * files such as license_check.py. */
+/* The extensions of a document; "mit-license.txt" is a licence file, "see-license.rules" is not. */
+static int is_text_extension(const char *ext)
+{
+	static const char *const exts[] = { "txt", "md", "markdown", "rst", "adoc", "org", "html", "htm" };
+	size_t i;
+
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (strcmp(ext, exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int conclude_is_license_name(const char *name, size_t n)
 {
 	static const char *const prefixes[] = { "license", "licence", "copying", "unlicense" };
@@ -153,7 +165,7 @@ int conclude_is_license_name(const char *name, size_t n)
 		if (!p)
 			p = strstr(low, "_licen");
 		if (p && (strncmp(p + 1, "license", 7) == 0 || strncmp(p + 1, "licence", 7) == 0) &&
-		    (p[8] == '\0' || p[8] == '.'))
+		    (p[8] == '\0' || (p[8] == '.' && is_text_extension(p + 9))))
 			ok = 1;
 	}
 	dot = strrchr(low, '.');

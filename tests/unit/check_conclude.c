@@ -125,9 +125,10 @@ START_TEST(licence_file_names_are_recognised_and_programs_are_not)
 {
 	static const char *yes[] = { "LICENSE", "LICENSE.md", "license.txt", "LICENCE", "COPYING",
 				     "COPYING.LESSER", "LICENSE-MIT", "LICENSE_APACHE", "UNLICENSE",
-				     "MIT-LICENSE", "mit_license.txt" };
+				     "MIT-LICENSE", "mit_license.txt", "BSD-LICENSE.md" };
 	static const char *no[] = { "README", "license_check.py", "licenses.json", "LICENSE.go",
-				    "copyright.c", "unlicensed-notes-about-everything-here.md", "" };
+				    "copyright.c", "unlicensed-notes-about-everything-here.md",
+				    "90-see-license.rules", "" };
 	size_t i;
 
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
