@@ -1,6 +1,7 @@
 /*
  * cli.c — option parsing from the commands' tables, --help, and messages.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +286,15 @@ static char *find_datadir(void)
 		}
 	}
 	return NULL;
+}
+
+void cli_init_datadir(void)
+{
+	char *dir = find_datadir();
+
+	if (dir && setenv("TGPL_DATADIR", dir, 0) < 0)
+		cli_error("cannot set TGPL_DATADIR: %s", strerror(errno));
+	free(dir);
 }
 
 tgpl_engine *cli_engine(tgpl_ctx *ctx)

@@ -63,6 +63,12 @@ void cli_warn(const cli_global *g, const char *fmt, ...) __attribute__((format(p
 void cli_log(int level, const char *msg, void *payload);
 
 /* Open the engine, reporting failure; NULL on error. */
+/*
+ * Point the library at the licence data next to the program (the build
+ * tree, or PREFIX/share/tgpl) by setting TGPL_DATADIR, unless it is set.
+ * Every library call that takes a NULL data directory then finds it.
+ */
+void cli_init_datadir(void);
 tgpl_engine *cli_engine(tgpl_ctx *ctx);
 
 /* Map a library error to an exit status. */
@@ -77,8 +83,17 @@ const cli_command *cli_find_command(const char *name);
 
 /* Commands and their option tables (cmd_<name>.c). */
 extern const cli_option scan_options[], detect_options[], licenses_options[];
+extern const cli_option report_options[];
 int cmd_scan(const cli_command *cmd, int argc, char **argv, cli_global *g);
 int cmd_detect(const cli_command *cmd, int argc, char **argv, cli_global *g);
 int cmd_licenses(const cli_command *cmd, int argc, char **argv, cli_global *g);
+extern const cli_option check_options[], contains_options[];
+int cmd_check(const cli_command *cmd, int argc, char **argv, cli_global *g);
+int cmd_contains(const cli_command *cmd, int argc, char **argv, cli_global *g);
+int cmd_report(const cli_command *cmd, int argc, char **argv, cli_global *g);
+extern const cli_option merge_options[];
+int cmd_merge(const cli_command *cmd, int argc, char **argv, cli_global *g);
+extern const cli_option obligations_options[];
+int cmd_obligations(const cli_command *cmd, int argc, char **argv, cli_global *g);
 
 #endif
