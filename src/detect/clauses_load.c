@@ -366,7 +366,8 @@ static int compile(const loader *ld, pcre2_code **out, const char *pat, uint32_t
 		goto done;
 	}
 	/* JIT is an optimisation; the interpreter serves where it is unavailable. */
-	(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
+	if (!tgpl_alloc_faults_armed())   /* see util.h */
+		(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
 done:
 	tgpl_buf_release(&x);
 	return rc;
@@ -1055,6 +1056,7 @@ static int hf_row(struct clause_data *cd, tgpl_ctx *ctx, char **f, int nf, const
 					  file, line, f[0]);
 	if (clauses_hf_license(cd, f[0], strlen(f[0])))
 		return tgpl_error(ctx, TGPL_EDATA, "%s:%d: '%s' listed twice", file, line, f[0]);
+	memset(&h, 0, sizeof(h));
 	if (!(h.kw = tgpl_strdup(f[0])) || !(h.id = tgpl_strdup(f[1])) ||
 	    tgpl_grow((void **)&cd->hf, &cd->cap_hf, cd->n_hf + 1, sizeof(h)) < 0) {
 		free(h.kw);

@@ -343,7 +343,8 @@ static int build_runs(cand_t *c, uint64_t *anch, size_t n_anch)
 {
 	size_t i, cap = 0;
 
-	qsort(anch, n_anch, sizeof(*anch), cmp_u64);
+	if (n_anch > 1)   /* qsort(NULL, 0) is undefined */
+		qsort(anch, n_anch, sizeof(*anch), cmp_u64);
 	for (i = 0; i < n_anch; i++) {
 		uint32_t fi = (uint32_t)anch[i];
 		uint32_t ri = (uint32_t)((anch[i] >> 32) + fi - (uint64_t)MATCH_MAX_TOKENS * 2);
@@ -363,7 +364,8 @@ static int build_runs(cand_t *c, uint64_t *anch, size_t n_anch)
 		c->runs[c->n_runs].len = TOK_NGRAM;
 		c->n_runs++;
 	}
-	qsort(c->runs, c->n_runs, sizeof(run_t), cmp_run_len);
+	if (c->n_runs > 1)
+		qsort(c->runs, c->n_runs, sizeof(run_t), cmp_run_len);
 	return 0;
 }
 
@@ -1122,7 +1124,8 @@ static int emit_hits(mctx *m, det_builder *b)
 	size_t h;
 	int rc = 0;
 
-	qsort(m->hits, m->n_hits, sizeof(hit_t), cmp_hit);
+	if (m->n_hits > 1)
+		qsort(m->hits, m->n_hits, sizeof(hit_t), cmp_hit);
 	for (h = 0; h < m->n_hits; h++) {
 		const hit_t *x = &m->hits[h];
 		const lidx_ref *ref = &m->idx->refs[x->ref];

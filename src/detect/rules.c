@@ -300,7 +300,8 @@ static int compile(const loader *ld, pcre2_code **out, const char *pat, uint32_t
 				  (size_t)erroff);
 	}
 	/* JIT is an optimisation; the interpreter serves where it is unavailable. */
-	(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
+	if (!tgpl_alloc_faults_armed())   /* see util.h */
+		(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
 	return 0;
 }
 

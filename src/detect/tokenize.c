@@ -401,11 +401,18 @@ static int tok_line(tok_stream *ts, const unsigned char *p, size_t n, uint32_t l
 	/* A line that opens with "Copyright", "©" or "(c)" and names a year. */
 	{
 		size_t j = 0;
-		while (j < n && !word_char_at(p + j, n - j) && !(p[j] == 0xC2 && j + 1 < n && p[j + 1] == 0xA9) &&
-		       !(p[j] == '(' && j + 2 < n && (p[j + 1] | 0x20) == 'c' && p[j + 2] == ')'))
+		size_t skip = 0;
+		while (j < n) {
+			if (p[j] == 0xC2 && j + 1 < n && p[j + 1] == 0xA9)
+				skip = 2;
+			else if (p[j] == '(' && j + 2 < n && (p[j + 1] | 0x20) == 'c' && p[j + 2] == ')')
+				skip = 3;
+			if (skip || word_char_at(p + j, n - j))
+				break;
 			j++;
-		if (j < n && (p[j] == 0xC2 || p[j] == '(')) {
-			size_t skip = p[j] == '(' ? 3 : 2;
+		}
+		/* skip > 0 only when the whole sign lies inside the line. */
+		if (skip) {
 			if (copyright_after_sign(p + j + skip, n - j - skip)) {
 				ls.cr_drop = CR_MAX_WORDS;
 				ls.cr_seen = 1;

@@ -35,6 +35,11 @@ static int should_fail(void)
 	return atomic_fetch_add(&count, 1) + 1 == at;
 }
 
+int tgpl_alloc_faults_armed(void)
+{
+	return atomic_load(&fail_at) > 0 || (atomic_load(&fail_at) < 0 && getenv("TGPL_FAIL_ALLOC"));
+}
+
 void *tgpl_malloc(size_t n)
 {
 	if (should_fail())
