@@ -1,7 +1,11 @@
--- tgpl database schema, version 1.  The only DDL of the project: it is
--- embedded in the library at build time (tools/embed.sh) and run once on a
--- new database.  Later versions add numbered migrations in src/store/store.c;
--- PRAGMA user_version holds the version, application_id 'TGPL'.
+-- tgpl database schema.  The only DDL of the project: it is embedded in the
+-- library at build time (tools/embed.sh).  It is a sequence of versions, each
+-- opened by a line '-- @version N': a new database runs them all, an older
+-- one the versions above its PRAGMA user_version, in one transaction
+-- (src/store/store.c).  A change appends a version; it never edits one.
+-- application_id is 'TGPL'.
+
+-- @version 1
 
 -- A repository or directory, by the path (bytes) it was scanned from.
 CREATE TABLE repositories (
@@ -95,3 +99,27 @@ CREATE VIEW file_view AS
 	       CASE f.type WHEN 'gitlink' THEN 'swh:1:rev:' ELSE 'swh:1:cnt:' END || f.oid AS swhid,
 	       f.concluded, f.decided_by, v.id AS rev_id
 	FROM files f JOIN revisions v ON v.id = f.rev_id JOIN repositories r ON r.id = v.repo_id;
+
+-- @version 2
+
+-- Licence history: per commit reachable from a scanned revision, the
+-- repository's declared licence and TGPL clauses (tgpl scan --history).
+-- `changed` marks a commit whose declared licence or clauses differ from its
+-- first parent's; `files` (JSON) names the files that changed it.
+CREATE TABLE history (
+	repo_id     INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+	commit_id   TEXT NOT NULL,
+	seq         INTEGER NOT NULL,
+	parent_id   TEXT,
+	commit_time INTEGER NOT NULL,
+	author_time INTEGER NOT NULL,
+	author      TEXT,
+	summary     TEXT,
+	engine      TEXT NOT NULL,
+	declared    TEXT,
+	clauses     TEXT,
+	changed     INTEGER NOT NULL DEFAULT 0,
+	files       TEXT,
+	PRIMARY KEY (repo_id, commit_id)
+) WITHOUT ROWID;
+CREATE INDEX history_changes ON history(repo_id, changed, seq);

@@ -15,7 +15,7 @@ typedef struct tgpl_db tgpl_db;
 #define TGPL_DB_READONLY 0x1u  /**< open for reading; never creates or migrates */
 
 /** The schema version this library writes. */
-#define TGPL_SCHEMA_VERSION 1
+#define TGPL_SCHEMA_VERSION 2
 
 /**
  * Open (creating if needed, unless TGPL_DB_READONLY) the database at `path`.
@@ -52,6 +52,32 @@ int tgpl_db_license_counts(tgpl_db *db, const char *repo_path, const char *commi
 /** Record a finished scan run (what it analysed and what it reused). */
 int tgpl_db_log_scan(tgpl_db *db, int64_t started, const char *engine, int64_t repos,
 		     int64_t files, int64_t analysed, int64_t reused);
+
+/** Rows one tgpl_db_merge() added to the output database. */
+typedef struct {
+	int64_t repositories;
+	int64_t revisions;   /**< revisions copied (those already present are skipped whole) */
+	int64_t files;
+	int64_t blobs;
+	int64_t analyses;
+	int64_t findings;
+	int64_t scans;
+	int64_t history;     /**< licence-history rows (when the input has any) */
+} tgpl_merge_stats;
+
+/**
+ * Merge the database at `input` (a shard written by `tgpl scan --shard`, or
+ * any tgpl database) into `db`, in one transaction.  The input is attached
+ * read-only and must carry this schema version, and every engine version in
+ * its revisions and analyses must equal every one already in `db` (results
+ * of different engines are never mixed): otherwise TGPL_ESCHEMA and nothing
+ * is written.  Repositories are matched by path; a revision (repository,
+ * commit) already in `db` is skipped with its files; blobs, analyses and
+ * findings are content-addressed and copied when absent; scan runs are
+ * copied unless an identical row exists.  Merging the same input twice
+ * therefore adds nothing.  `out` may be NULL.
+ */
+int tgpl_db_merge(tgpl_merge_stats *out, tgpl_db *db, const char *input);
 
 /** The underlying sqlite3 handle (borrowed), for reports inside the library. */
 struct sqlite3 *tgpl_db_handle(tgpl_db *db);

@@ -15,14 +15,28 @@
 #define BUSY_TIMEOUT_MS 600000     /* a second scan waits up to 10 minutes for the writer */
 
 /*
- * Forward migrations: migrations[v] takes a database from user_version v to
- * v + 1.  Version 0 is an empty file; its migration is the whole schema.
- * A later schema change appends an ALTER/CREATE script here and bumps
- * TGPL_SCHEMA_VERSION; all pending migrations run in one transaction.
+ * The schema is one script of versions, each opened by a line
+ * "-- @version N" (db/schema.sql).  Append to `sql` the versions above
+ * `from`; -1 on ENOMEM.
  */
-static const char *const migrations[] = {
-	tgpl_schema_sql,
-};
+static int schema_since(tgpl_buf *sql, int from)
+{
+	static const char marker[] = "-- @version ";
+	const char *p = tgpl_schema_sql;
+	int version = 0;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) + 1 : strlen(p);
+
+		if (strncmp(p, marker, sizeof(marker) - 1) == 0)
+			version = (int)strtol(p + sizeof(marker) - 1, NULL, 10);
+		else if (version > from && tgpl_buf_put(sql, p, len) < 0)
+			return -1;
+		p += len;
+	}
+	return 0;
+}
 
 int store_error(tgpl_db *db, int sqlrc, const char *what)
 {
@@ -78,48 +92,65 @@ static int prepare(tgpl_db *db, sqlite3_stmt **st, const char *sql)
 	return rc == SQLITE_OK ? 0 : store_error(db, rc, "preparing a statement");
 }
 
-/* Create or migrate the schema; refuse databases that are not ours or newer. */
-static int check_schema(tgpl_db *db)
+/* Read application_id, user_version and whether any table exists. */
+static int read_header(tgpl_db *db, int *app, int *version, int *tables)
 {
-	int app = 0, version = 0, tables = 0, rc, v;
-	tgpl_buf sql = TGPL_BUF_INIT;
+	int rc;
 
-	if ((rc = pragma_int(db, "PRAGMA application_id", &app)) < 0 ||
-	    (rc = pragma_int(db, "PRAGMA user_version", &version)) < 0 ||
-	    (rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables)) < 0)
+	if ((rc = pragma_int(db, "PRAGMA application_id", app)) < 0 ||
+	    (rc = pragma_int(db, "PRAGMA user_version", version)) < 0 ||
+	    (rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", tables)) < 0)
 		return rc;
-	if (app != APPLICATION_ID && (app != 0 || tables != 0))
+	if (*app != APPLICATION_ID && (*app != 0 || *tables != 0))
 		return tgpl_error(db->ctx, TGPL_ESCHEMA,
-				  "'%s' is not a tgpl database (application id %#x)", db->path, app);
-	if (version > TGPL_SCHEMA_VERSION)
+				  "'%s' is not a tgpl database (application id %#x)", db->path, *app);
+	if (*version > TGPL_SCHEMA_VERSION)
 		return tgpl_error(db->ctx, TGPL_ESCHEMA,
 				  "database '%s' was written by a newer tgpl (schema %d; this tgpl reads up to %d); "
-				  "upgrade tgpl or use another --db", db->path, version, TGPL_SCHEMA_VERSION);
-	if (version == TGPL_SCHEMA_VERSION)
-		return 0;
+				  "upgrade tgpl or use another --db", db->path, *version, TGPL_SCHEMA_VERSION);
+	return 0;
+}
+
+/*
+ * Create or migrate the schema; refuse databases that are not ours or newer.
+ * Two processes may open one new database at once: the migration takes the
+ * write lock first (waiting on the busy timeout) and then reads the version
+ * again, so the second finds the work done.
+ */
+static int check_schema(tgpl_db *db)
+{
+	int app = 0, version = 0, tables = 0, rc;
+	tgpl_buf sql = TGPL_BUF_INIT;
+
+	if ((rc = read_header(db, &app, &version, &tables)) < 0 || version == TGPL_SCHEMA_VERSION)
+		return rc;
 	if (db->readonly)
 		return tgpl_error(db->ctx, TGPL_ESCHEMA,
 				  "database '%s' has schema %d and needs a migration to %d; open it once for writing",
 				  db->path, version, TGPL_SCHEMA_VERSION);
-	if (tgpl_buf_puts(&sql, "BEGIN IMMEDIATE;\n") < 0)
-		goto oom;
-	for (v = version; v < TGPL_SCHEMA_VERSION; v++)
-		if (tgpl_buf_puts(&sql, migrations[v]) < 0)
-			goto oom;
-	if (tgpl_buf_printf(&sql, "PRAGMA application_id = %d;\nPRAGMA user_version = %d;\nCOMMIT;\n",
-			    APPLICATION_ID, TGPL_SCHEMA_VERSION) < 0)
-		goto oom;
+	if ((rc = store_exec(db, "BEGIN IMMEDIATE")) < 0)
+		return rc;
+	if ((rc = read_header(db, &app, &version, &tables)) < 0)
+		goto rollback;
+	if (version == TGPL_SCHEMA_VERSION)
+		return store_exec(db, "COMMIT");
+	if (schema_since(&sql, version) < 0 ||
+	    tgpl_buf_printf(&sql, "PRAGMA application_id = %d;\nPRAGMA user_version = %d;\n",
+			    APPLICATION_ID, TGPL_SCHEMA_VERSION) < 0) {
+		rc = tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
+		goto rollback;
+	}
 	rc = sqlite3_exec(db->sql, sql.ptr, NULL, NULL, NULL);
 	tgpl_buf_release(&sql);
 	if (rc != SQLITE_OK) {
-		int err = store_error(db, rc, "creating the schema");
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-		return err;
+		rc = store_error(db, rc, version ? "migrating the schema" : "creating the schema");
+		goto rollback;
 	}
-	return 0;
-oom:
+	return store_exec(db, "COMMIT");
+rollback:
 	tgpl_buf_release(&sql);
-	return tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
+	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 int tgpl_db_open(tgpl_db **out, tgpl_ctx *ctx, const char *path, unsigned int flags)
@@ -148,8 +179,20 @@ int tgpl_db_open(tgpl_db **out, tgpl_ctx *ctx, const char *path, unsigned int fl
 	sqlite3_extended_result_codes(db->sql, 1);
 	sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
 	if (!db->readonly) {
+		/* SQLite falls back to reading a file it cannot write: say so now. */
+		if (sqlite3_db_readonly(db->sql, "main") == 1) {
+			rc = tgpl_error(ctx, TGPL_EDB, "database '%s' is read-only (the file or its "
+					"file system cannot be written); nothing was changed", path);
+			goto fail;
+		}
 		/* WAL lets reports read while a scan writes; NORMAL is safe with WAL. */
-		if ((rc = store_exec(db, "PRAGMA journal_mode = WAL")) < 0 ||
+		rc = sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY) {
+			rc = tgpl_error(ctx, TGPL_EDB, "database '%s' is read-only: its directory cannot "
+					"be written (tgpl keeps a write-ahead log next to it)", path);
+			goto fail;
+		}
+		if ((rc != SQLITE_OK && (rc = store_error(db, rc, "switching to WAL")) < 0) ||
 		    (rc = store_exec(db, "PRAGMA synchronous = NORMAL")) < 0)
 			goto fail;
 	}

@@ -131,3 +131,24 @@ void tgpl_hex(char *out, const unsigned char *id, size_t n)
 	}
 	out[2 * n] = '\0';
 }
+
+char *tgpl_url_redact(const char *url)
+{
+	const char *scheme = strstr(url, "://"), *auth, *end, *at = NULL, *p;
+	tgpl_buf b = TGPL_BUF_INIT;
+
+	if (!scheme || strcspn(url, "/?#") < (size_t)(scheme - url))
+		return tgpl_strdup(url);
+	auth = scheme + 3;
+	end = auth + strcspn(auth, "/?#");
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return tgpl_strdup(url);
+	if (tgpl_buf_put(&b, url, (size_t)(auth - url)) < 0 || tgpl_buf_puts(&b, at + 1) < 0) {
+		tgpl_buf_release(&b);
+		return NULL;
+	}
+	return tgpl_buf_detach(&b);
+}

@@ -41,6 +41,13 @@ void *tgpl_reallocarray(void *p, size_t n, size_t size);
 char *tgpl_strdup(const char *s);
 char *tgpl_strndup(const char *s, size_t n);
 void tgpl_alloc_fail_at(long n);
+/*
+ * Whether a failing allocation is armed.  The regex loaders then skip
+ * pcre2_jit_compile(): PCRE2 before 10.46 (Debian 12 ships 10.42) can crash
+ * when an allocation fails inside the JIT compiler (PCRE2 pull request 697),
+ * and JIT is only an optimisation (the interpreter gives the same matches).
+ */
+int tgpl_alloc_faults_armed(void);
 
 /* Grow *arr (of *cap elements of `size`) to hold at least `need`; 0 or -1. */
 int tgpl_grow(void **arr, size_t *cap, size_t need, size_t size);
@@ -71,6 +78,12 @@ int tgpl_buf_put_json_string(tgpl_buf *b, const char *s, size_t n);
 
 /* Case-insensitive ASCII comparison. */
 int tgpl_strcasecmp(const char *a, const char *b);
+/*
+ * A copy of `url` without the credentials some URLs carry
+ * ("https://user:token@host/x" -> "https://host/x"); anything that is not a
+ * scheme://authority URL is copied unchanged.  NULL on ENOMEM; free().
+ */
+char *tgpl_url_redact(const char *url);
 /* Parse a non-negative decimal integer; 0 or -1. */
 int tgpl_parse_u64(const char *s, uint64_t *out);
 
