@@ -1,84 +1,156 @@
 #!/usr/bin/env python3
-"""gen_corpus.py OUTDIR SPDX_FULL_JSON [FILES] [REPOS] — a deterministic benchmark corpus.
+"""gen_corpus.py — a deterministic benchmark corpus of bare git repositories.
 
-Makes REPOS git repositories under OUTDIR holding FILES files in all: mostly
-licence-free source files (C, Python, JavaScript, Go, prose), and a few licence
-files, SPDX-tagged headers and GNU notices, with the licence texts taken from
-the pinned SPDX data at run time (never stored in the project).  The same
-arguments always give the same bytes and the same commits.
+    gen_corpus.py OUTDIR SPDX_FULL_JSON [FILES] [REPOS]
+        Make REPOS bare repositories OUTDIR/repoNNN.git holding FILES files in
+        all (one commit each, on branch main), through `git fast-import`, so
+        each is one pack as a clone would be.  Mostly licence-free source files
+        (C, Python, JavaScript, Go, prose) of 10 to 200 lines, every one a
+        distinct blob; a LICENSE per repository and, at the rates of real
+        code, SPDX tags, GNU notices and whole licence texts, the texts taken
+        from the pinned SPDX data at run time (never stored in the project).
+        Repositories already there are kept.  Also writes OUTDIR/corpus.txt,
+        the corpus file listing them.
+
+    gen_corpus.py --warm OUTDIR
+        Add, in every repository, a commit on branch bench-warm (from main)
+        that changes one file: the "new commit touching one file" of the warm
+        rescan.  Idempotent: the same commit every time.
+
+The same arguments always give the same bytes, commits and ids.
 """
 import json, os, random, subprocess, sys
 
-out, spdx = sys.argv[1], sys.argv[2]
-nfiles = int(sys.argv[3]) if len(sys.argv) > 3 else 20000
-nrepos = int(sys.argv[4]) if len(sys.argv) > 4 else 10
-rng = random.Random(20261122)
-texts = json.load(open(spdx))
-common = ["MIT", "Apache-2.0", "BSD-3-Clause", "BSD-2-Clause", "GPL-2.0-only", "GPL-3.0-only",
+DATE = "1767225600 +0000"   # 2026-01-01T00:00:00Z
+IDENT = "bench <bench@example.invalid>"
+COMMON = ["MIT", "Apache-2.0", "BSD-3-Clause", "BSD-2-Clause", "GPL-2.0-only", "GPL-3.0-only",
           "LGPL-2.1-only", "MPL-2.0", "ISC", "Unlicense", "AGPL-3.0-only", "Zlib"]
-words = ("buffer index value count result state handle config parser token stream node tree "
-         "cache entry offset length error status request reply table record field option").split()
+WORDS = ("buffer index value count result state handle config parser token stream node tree "
+         "cache entry offset length error status request reply table record field option "
+         "queue worker batch slice frame packet header footer chunk digest cursor window").split()
+GNU_NOTICE = ("/*\n * This program is free software; you can redistribute it and/or modify\n"
+              " * it under the terms of the GNU General Public License as published by\n"
+              " * the Free Software Foundation; either version 2 of the License, or\n"
+              " * (at your option) any later version.\n */\n")
 
-def ident():
-    return rng.choice(words) + "_" + rng.choice(words)
 
-def c_file(lines):
-    body = []
-    for i in range(lines // 6):
-        f = ident()
-        body.append(f"static int {f}(struct {ident()} *p, size_t n)\n{{\n"
-                    f"\tif (!p || n > {rng.randint(1, 4096)})\n\t\treturn -{rng.randint(1, 40)};\n"
-                    f"\treturn p->{rng.choice(words)} + (int)n;\n}}\n")
-    return "#include <stddef.h>\n\n" + "\n".join(body)
+def git_env(out):
+    return dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=out, GIT_AUTHOR_NAME="bench",
+                GIT_AUTHOR_EMAIL="bench@example.invalid", GIT_COMMITTER_NAME="bench",
+                GIT_COMMITTER_EMAIL="bench@example.invalid")
 
-def py_file(lines):
-    body = [f"def {ident()}(x, y={rng.randint(0, 99)}):\n    return x * y + {rng.randint(0, 9)}\n"
-            for _ in range(lines // 3)]
-    return "import os\n\n" + "\n".join(body)
 
-def js_file(lines):
-    body = [f"export function {ident()}(a) {{\n  return a.{rng.choice(words)} ?? {rng.randint(0, 9)};\n}}\n"
-            for _ in range(lines // 4)]
-    return "\n".join(body)
+def snippet_pools(rng):
+    """Pools of code fragments per language; files are drawn from them."""
+    def ident():
+        return rng.choice(WORDS) + "_" + rng.choice(WORDS)
+    pools = {
+        "c": [f"static int {ident()}(struct {ident()} *p, size_t n)\n{{\n"
+              f"\tif (!p || n > {rng.randint(1, 4096)})\n\t\treturn -{rng.randint(1, 40)};\n"
+              f"\treturn p->{rng.choice(WORDS)} + (int)n;\n}}\n" for _ in range(3000)],
+        "py": [f"def {ident()}(x, y={rng.randint(0, 99)}):\n    return x * y + {rng.randint(0, 9)}\n"
+               for _ in range(3000)],
+        "js": [f"export function {ident()}(a) {{\n  return a.{rng.choice(WORDS)} ?? {rng.randint(0, 9)};\n}}\n"
+               for _ in range(3000)],
+        "go": [f"func {ident().title().replace('_', '')}(v int) int {{\n\treturn v * {rng.randint(2, 99)}\n}}\n"
+               for _ in range(3000)],
+        "md": [" ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))) + "\n"
+               for _ in range(3000)],
+    }
+    heads = {"c": "#include <stddef.h>\n\n", "py": "import os\n\n", "js": "", "go": "package bench\n\n",
+             "md": ""}
+    lines = {"c": 6, "py": 3, "js": 4, "go": 4, "md": 1}
+    return pools, heads, lines
 
-def prose(lines):
-    return "\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(6, 14)))
-                     for _ in range(lines)) + "\n"
 
-gens = [(c_file, "c"), (py_file, "py"), (js_file, "js"), (prose, "md")]
-os.makedirs(out, exist_ok=True)
-env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.invalid",
-           GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.invalid",
-           GIT_AUTHOR_DATE="2026-01-01T00:00:00Z", GIT_COMMITTER_DATE="2026-01-01T00:00:00Z",
-           GIT_CONFIG_NOSYSTEM="1", HOME=out)
-per_repo = nfiles // nrepos
-for r in range(nrepos):
-    repo = os.path.join(out, f"repo{r:03d}")
-    if os.path.isdir(os.path.join(repo, ".git")):
-        continue
-    os.makedirs(repo)
-    lic = common[r % len(common)]
-    files = {"LICENSE": texts[lic]["licenseText"] + "\n"}
-    for i in range(per_repo - 1):
-        gen, ext = gens[rng.randrange(len(gens))]
-        d = f"src/m{rng.randint(0, 30)}/p{rng.randint(0, 5)}"
-        text = gen(rng.randint(20, 400))
-        roll = rng.random()
-        if roll < 0.05:
-            text = f"// SPDX-License-Identifier: {rng.choice(common)}\n" + text
-        elif roll < 0.07:
-            text = ("/*\n * This program is free software; you can redistribute it and/or modify\n"
-                    " * it under the terms of the GNU General Public License as published by\n"
-                    " * the Free Software Foundation; either version 2 of the License, or\n"
-                    " * (at your option) any later version.\n */\n") + text
-        elif roll < 0.075:
-            text = texts[rng.choice(common)]["licenseText"]
-        files[f"{d}/f{i}.{ext}"] = text
-    for path, text in files.items():
-        full = os.path.join(repo, path)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        with open(full, "w") as f:
-            f.write(text)
-    subprocess.run(["git", "init", "-q", "-b", "main", repo], check=True, env=env)
-    subprocess.run(["git", "-C", repo, "add", "-A"], check=True, env=env)
-    subprocess.run(["git", "-C", repo, "commit", "-qm", "corpus"], check=True, env=env)
+def make_repo(path, files, env):
+    """One bare repository holding `files` ((path, bytes) pairs), one commit on main."""
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", path], check=True, env=env)
+    stream = [b"commit refs/heads/main\n",
+              f"author {IDENT} {DATE}\ncommitter {IDENT} {DATE}\n".encode(),
+              b"data 7\ncorpus\n"]
+    for name, data in files:
+        stream.append(b"M 100644 inline %s\ndata %d\n" % (name.encode(), len(data)))
+        stream.append(data)
+        stream.append(b"\n")
+    stream.append(b"done\n")
+    subprocess.run(["git", "-C", path, "fast-import", "--quiet", "--done"],
+                   input=b"".join(stream), check=True, env=env)
+
+
+def generate(out, spdx, nfiles, nrepos):
+    rng = random.Random(20261122)
+    texts = json.load(open(spdx))
+    pools, heads, lines = snippet_pools(rng)
+    kinds = ["c", "c", "py", "js", "go", "md"]
+    env = git_env(out)
+    os.makedirs(out, exist_ok=True)
+    per_repo = nfiles // nrepos
+    serial = 0
+    for r in range(nrepos):
+        path = os.path.join(out, f"repo{r:03d}.git")
+        # Draw every repository's content even when it exists: later ones stay the same.
+        lic = COMMON[r % len(COMMON)]
+        files = [("LICENSE", (texts[lic]["licenseText"] + "\n").encode())]
+        for i in range(per_repo - 1):
+            kind = rng.choice(kinds)
+            want = rng.randint(10, 200)
+            body = [heads[kind]]
+            n = 0
+            while n < want:
+                body.append(rng.choice(pools[kind]))
+                n += lines[kind]
+            serial += 1
+            # One line that makes every file a distinct blob.
+            mark = {"py": "#", "md": ""}.get(kind, "//")
+            body.append(f"{mark} {serial}\n")
+            text = "".join(body)
+            roll = rng.random()
+            if roll < 0.05:
+                text = f"// SPDX-License-Identifier: {rng.choice(COMMON)}\n" + text
+            elif roll < 0.07:
+                text = GNU_NOTICE + text
+            elif roll < 0.075:
+                text = texts[rng.choice(COMMON)]["licenseText"] + "\n"
+            d = f"src/m{rng.randint(0, 30)}/p{rng.randint(0, 5)}"
+            files.append((f"{d}/f{i}.{kind}", text.encode()))
+        if not os.path.isdir(path):
+            make_repo(path + ".tmp", files, env)
+            os.rename(path + ".tmp", path)
+    with open(os.path.join(out, "corpus.txt"), "w") as f:
+        f.write(f"# gen_corpus.py: {nfiles} files in {nrepos} repositories\n")
+        for r in range(nrepos):
+            f.write(f"repo{r:03d}.git\n")
+
+
+def warm(out):
+    env = git_env(out)
+    for name in sorted(os.listdir(out)):
+        path = os.path.join(out, name)
+        if not (name.startswith("repo") and name.endswith(".git")):
+            continue
+        # The first C file of the tree gets a line more.
+        names = subprocess.run(["git", "-C", path, "ls-tree", "-r", "--name-only", "main"],
+                               check=True, env=env, capture_output=True).stdout.decode().split("\n")
+        target = next(n for n in names if n.endswith(".c"))
+        data = subprocess.run(["git", "-C", path, "cat-file", "blob", "main:" + target],
+                              check=True, env=env, capture_output=True).stdout
+        data += b"/* changed after the first scan */\n"
+        stream = (b"commit refs/heads/bench-warm\n" +
+                  f"author {IDENT} {DATE}\ncommitter {IDENT} {DATE}\n".encode() +
+                  b"data 7\nupdate\nfrom refs/heads/main^0\n" +
+                  b"M 100644 inline %s\ndata %d\n" % (target.encode(), len(data)) + data +
+                  b"\ndone\n")
+        subprocess.run(["git", "-C", path, "fast-import", "--quiet", "--done", "--force"],
+                       input=stream, check=True, env=env)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--warm":
+        warm(sys.argv[2])
+    elif len(sys.argv) >= 3:
+        generate(sys.argv[1], sys.argv[2],
+                 int(sys.argv[3]) if len(sys.argv) > 3 else 100000,
+                 int(sys.argv[4]) if len(sys.argv) > 4 else 100)
+    else:
+        sys.exit(__doc__)

@@ -26,10 +26,16 @@ typedef struct {
 	tgpl_scan_progress_cb progress;/**< NULL: none */
 	void *payload;
 	unsigned int jobs;             /**< detection threads; 0 or 1: detect on the calling thread */
+	/* Since version 2: */
+	const char *name;              /**< store the repository under this name instead of its
+	                                    canonical path (a URL for a cached clone); NULL: the path */
+	const char *cache_dir;         /**< where tgpl_scan_location() keeps clones of URLs;
+	                                    NULL: tgpl_cache_dir_default() */
 } tgpl_scan_options;
 
-#define TGPL_SCAN_OPTIONS_VERSION 1
-#define TGPL_SCAN_OPTIONS_INIT { TGPL_SCAN_OPTIONS_VERSION, NULL, TGPL_DETECT_OPTIONS_INIT, NULL, NULL, 0 }
+#define TGPL_SCAN_OPTIONS_VERSION 2
+#define TGPL_SCAN_OPTIONS_INIT { TGPL_SCAN_OPTIONS_VERSION, NULL, TGPL_DETECT_OPTIONS_INIT, NULL, NULL, 0, \
+				 NULL, NULL }
 
 /** What one repository's scan did. */
 typedef struct {
@@ -54,5 +60,84 @@ typedef struct {
 int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 		   const tgpl_engine *engine, const char *path,
 		   const tgpl_scan_options *opts);
+
+/* ---- remote repositories ------------------------------------------------- */
+
+/**
+ * Is `location` a URL (`scheme://...`, or scp-like `user@host:path`) rather
+ * than a local path?  1 or 0.
+ */
+int tgpl_location_is_url(const char *location);
+
+/**
+ * The default cache of clones: `$XDG_CACHE_HOME/tgpl` if that variable holds
+ * an absolute path, else `$HOME/.cache/tgpl`.  Not created here.  Caller
+ * frees *out with free().
+ */
+int tgpl_cache_dir_default(char **out, tgpl_ctx *ctx);
+
+/**
+ * Bring the cache's bare clone of `url` up to date: clone it into
+ * `cache_dir` (created if needed) the first time, fetch into it afterwards.
+ * Branches are mirrored (refs/heads, pruned), tags fetched, and HEAD
+ * follows the remote's default branch.  The clone's directory name is a hash
+ * of the URL with a sanitised tail of it, so no URL can name a path outside
+ * `cache_dir`.  A first clone is made under a temporary name and renamed
+ * when complete: a failed or interrupted clone leaves nothing behind.
+ * Concurrent processes sharing `cache_dir` take turns (a lock file per
+ * clone).  No credentials are asked for; authentication failures are
+ * errors.  *out is the path of the bare repository; caller frees with free().
+ */
+int tgpl_remote_sync(char **out, tgpl_ctx *ctx, const char *cache_dir, const char *url);
+
+/**
+ * Scan a path (as tgpl_scan_path()) or a URL: a URL is synced into the
+ * cache (tgpl_remote_sync(), `opts->cache_dir`) and its clone scanned; the
+ * repository is stored under the URL as its path, with the URL as origin.
+ */
+int tgpl_scan_location(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
+		       const tgpl_engine *engine, const char *location,
+		       const tgpl_scan_options *opts);
+
+/* ---- corpus files -------------------------------------------------------- */
+
+/** Longest line of a corpus file, in bytes (longer lines are malformed). */
+#define TGPL_CORPUS_MAX_LINE 65536
+
+/**
+ * One repository line of a corpus file.  Borrowed from the reader: valid
+ * until the next tgpl_corpus_next() or tgpl_corpus_close().
+ */
+typedef struct {
+	uint64_t line;          /**< 1-based line number in the file */
+	uint64_t index;         /**< 0-based number of this repository line (comments and
+	                             blank lines are not counted); what --shard divides */
+	const char *location;   /**< path or URL as written (escapes undone); NULL if malformed */
+	const char *resolved;   /**< what to scan: a relative path is taken from the corpus
+	                             file's directory; URLs and absolute paths as written */
+	const char *rev;        /**< revision, or NULL for the default */
+	const char *invalid;    /**< NULL, or why the line is malformed (location is then NULL) */
+} tgpl_corpus_entry;
+
+/** A corpus file being read, one line at a time (memory does not grow with its size). */
+typedef struct tgpl_corpus tgpl_corpus;
+
+/**
+ * Open the corpus file `path`: one repository per line, `PATH-or-URL [REV]`,
+ * fields separated by blanks; `#` at the start of a field begins a comment;
+ * blank lines are ignored; `\ `, `\#` and `\\` write a blank, a `#` and a
+ * backslash inside a field.  Caller frees with tgpl_corpus_close().
+ */
+int tgpl_corpus_open(tgpl_corpus **out, tgpl_ctx *ctx, const char *path);
+
+/**
+ * The next repository line: 1 with *out set, 0 at the end of the file, or a
+ * negative code when the file cannot be read.  A malformed line is still
+ * returned (with `invalid` saying why, e.g. too many fields or a line over
+ * TGPL_CORPUS_MAX_LINE bytes) so that it keeps its index; reading goes on.
+ */
+int tgpl_corpus_next(const tgpl_corpus_entry **out, tgpl_corpus *corpus);
+
+void tgpl_corpus_close(tgpl_corpus *corpus);
 
 #endif

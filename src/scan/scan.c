@@ -210,7 +210,7 @@ static int on_entry(const walk_entry *e, void *payload)
 		s->last_commit = time(NULL);
 	}
 	if (s->opts->progress) {
-		tgpl_scan_progress p = { walk_get_info(s->src)->path, s->res->files, s->res->bytes, 0 };
+		tgpl_scan_progress p = { s->res->path, s->res->files, s->res->bytes, 0 };
 		s->opts->progress(&p, s->opts->payload);
 	}
 	if (tgpl_interrupted(s->ctx))
@@ -226,6 +226,7 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	tgpl_scan_result res;
 	walk_source *src = NULL;
 	const walk_info *info;
+	char *name = NULL, *origin = NULL;   /* as stored: without credentials */
 	store_revision rev;
 	scan_state s;
 	int64_t files = 0;
@@ -238,13 +239,19 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	if ((rc = walk_open(&src, ctx, path, opts->rev)) < 0)
 		goto done;
 	info = walk_get_info(src);
-	snprintf(res.path, sizeof(res.path), "%s", info->path);
+	/* A cached clone is stored under its URL (tgpl_scan_location()). */
+	name = tgpl_url_redact(opts->version >= 2 && opts->name ? opts->name : info->path);
+	if (!name || (info->origin && !(origin = tgpl_url_redact(info->origin)))) {
+		rc = tgpl_error(ctx, TGPL_ENOMEM, "out of memory");
+		goto done;
+	}
+	snprintf(res.path, sizeof(res.path), "%s", name);
 	snprintf(res.kind, sizeof(res.kind), "%s", info->kind);
 	snprintf(res.commit, sizeof(res.commit), "%s", info->commit_id ? info->commit_id : "");
 	memset(&rev, 0, sizeof(rev));
-	rev.repo_path = info->path;
+	rev.repo_path = name;
 	rev.kind = info->kind;
-	rev.origin = info->origin;
+	rev.origin = origin;
 	rev.rev_key = info->commit_id ? info->commit_id : "dir";
 	rev.commit_id = info->commit_id;
 	rev.tree_id = info->tree_id;
@@ -294,13 +301,15 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	s.pool = NULL;
 	free(s.inflight.slot);
 	if (rc == 0 && opts->progress) {
-		tgpl_scan_progress p = { info->path, res.files, res.bytes, 1 };
+		tgpl_scan_progress p = { res.path, res.files, res.bytes, 1 };
 		opts->progress(&p, opts->payload);
 	}
 done:
 	if (out)
 		*out = res;
 	free(declared);
+	free(name);
+	free(origin);
 	walk_close(src);
 	return rc;
 }

@@ -227,7 +227,9 @@ START_TEST(git_repository_files_equal_ls_tree_with_sizes_swhids_and_revision)
 	e2e_git_date(COMMIT_DATE);
 	free(e2e_git(repo, "checkout", "-q", "-b", "topic/e2e", NULL));
 	write_nested_tree(repo);
-	free(e2e_git(repo, "remote", "add", "origin", "https://example.org/acme/widget.git", NULL));
+	/* Credentials in a remote URL are never stored. */
+	free(e2e_git(repo, "remote", "add", "origin", "https://alice:s3cret@example.org/acme/widget.git",
+		     NULL));
 	commit = e2e_git_commit_all(repo, "nested");
 	tree_id = e2e_git_line(repo, "rev-parse", "HEAD^{tree}", NULL);
 	e2e_ls_tree(&tree, repo, "HEAD");
@@ -1003,6 +1005,32 @@ START_TEST(newer_schema_database_is_refused_unchanged)
 }
 END_TEST
 
+/* A database of schema 1 (before licence history) is migrated in place, its rows kept. */
+START_TEST(schema_1_database_is_migrated_and_keeps_its_rows)
+{
+	char *repo = e2e_mkdtemp("repo"), *db = tmp_file("t.db");
+
+	e2e_git_init(repo);
+	e2e_write_str(repo, "a.txt", "SPDX-License-Identifier: MIT\n");
+	free(e2e_git_commit_all(repo, "one"));
+	scan_ok(db, repo);
+	/* What schema 1 was: everything but version 2's `history`. */
+	e2e_db_exec(db, "DROP TABLE history");
+	e2e_db_exec(db, "PRAGMA user_version = 1");
+
+	e2e_write_str(repo, "b.txt", "SPDX-License-Identifier: Apache-2.0\n");
+	free(e2e_git_commit_all(repo, "two"));
+	scan_ok(db, repo);
+	ck_assert_int_eq(e2e_db_int(db, "PRAGMA user_version", NULL), 2);
+	ck_assert_int_eq(e2e_db_count(db, "SELECT 1 FROM history", NULL), 0);
+	ck_assert_int_eq(e2e_db_count(db, "SELECT 1 FROM revisions", NULL), 2);
+	ck_assert_int_eq(e2e_db_count(db, "SELECT 1 FROM files WHERE path = CAST('a.txt' AS BLOB)",
+				      NULL), 2);
+	free(db);
+	free(repo);
+}
+END_TEST
+
 START_TEST(non_sqlite_file_is_refused_and_left_unchanged)
 {
 	char *repo = e2e_mkdtemp("repo"), *db = tmp_file("random.db"), *after, *side;
@@ -1210,6 +1238,7 @@ static Suite *scan_suite(void)
 	e2e_add_test(s, sigkill_during_scan_leaves_nothing_or_a_whole_revision, 300);
 	e2e_add_test(s, rescanning_adds_no_rows_and_a_directory_rescan_replaces, 120);
 	e2e_add_test(s, newer_schema_database_is_refused_unchanged, 120);
+	e2e_add_test(s, schema_1_database_is_migrated_and_keeps_its_rows, 120);
 	e2e_add_test(s, non_sqlite_file_is_refused_and_left_unchanged, 120);
 	e2e_add_test(s, plain_directory_files_hash_as_git_blobs_and_a_fifo_is_skipped, 120);
 	e2e_add_test(s, swhids_of_files_match_git_hash_object, 120);
