@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -318,4 +319,19 @@ int cli_exit_for(int rc)
 	if (rc == TGPL_EINVAL)
 		return EXIT_RUNTIME;
 	return EXIT_RUNTIME;
+}
+
+int cli_load_policy(tgpl_policy **out, tgpl_ctx *ctx, const char *arg)
+{
+	struct stat sb;
+	size_t i;
+	int is_name = arg[0] != '\0';
+
+	for (i = 0; arg[i]; i++)
+		if (!((arg[i] >= 'a' && arg[i] <= 'z') || (arg[i] >= '0' && arg[i] <= '9') ||
+		      arg[i] == '-'))
+			is_name = 0;
+	if (is_name && stat(arg, &sb) < 0 && errno == ENOENT)
+		return tgpl_policy_load_shipped(out, ctx, NULL, arg);
+	return tgpl_policy_load(out, ctx, arg);
 }

@@ -73,6 +73,9 @@ tgpl_engine *cli_engine(tgpl_ctx *ctx);
 
 /* Map a library error to an exit status. */
 int cli_exit_for(int rc);
+/* A --policy argument: the file if it names one, else a shipped policy's
+ * name ("tgpl-accepting"); as tgpl_policy_load(). */
+int cli_load_policy(tgpl_policy **out, tgpl_ctx *ctx, const char *arg);
 
 /* Print bytes for a terminal or a line-oriented stream: control characters
  * and invalid UTF-8 are shown escaped (\n, \x1b, ...), never sent raw. */

@@ -74,22 +74,6 @@ static int on_option(int id, const char *value, void *payload)
 	return 0;
 }
 
-/* A policy argument: a file if it names one, else a shipped policy's name. */
-static int load_policy(tgpl_policy **out, tgpl_ctx *ctx, const char *arg)
-{
-	struct stat sb;
-	size_t i;
-	int is_name = arg[0] != '\0';
-
-	for (i = 0; arg[i]; i++)
-		if (!((arg[i] >= 'a' && arg[i] <= 'z') || (arg[i] >= '0' && arg[i] <= '9') ||
-		      arg[i] == '-'))
-			is_name = 0;
-	if (is_name && stat(arg, &sb) < 0 && errno == ENOENT)
-		return tgpl_policy_load_shipped(out, ctx, NULL, arg);
-	return tgpl_policy_load(out, ctx, arg);
-}
-
 static void put_lines(const tgpl_evidence *e)
 {
 	if (e->start_line == 0)
@@ -269,7 +253,7 @@ int cmd_obligations(const cli_command *cmd, int argc, char **argv, cli_global *g
 	}
 	tgpl_ctx_set_log(ctx, cli_log, g);
 	/* A policy that does not load is a usage error, as for `tgpl check`. */
-	if (a.policy && (rc = load_policy(&policy, ctx, a.policy)) < 0) {
+	if (a.policy && (rc = cli_load_policy(&policy, ctx, a.policy)) < 0) {
 		cli_error("%s", tgpl_errmsg(ctx));
 		status = rc == TGPL_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
 		goto done;

@@ -664,6 +664,16 @@ done:
 	return rc;
 }
 
+/* An origin without credentials (databases written before scans dropped them). */
+static const char *arena_redacted(obl_arena *a, const char *url)
+{
+	char *clean = tgpl_url_redact(url);
+	const char *copy = clean ? obl_arena_strdup(a, clean) : NULL;
+
+	free(clean);
+	return copy;
+}
+
 static int read_repos(tgpl_obligations *r, tgpl_ctx *ctx, tgpl_db *db)
 {
 	static const char q[] =
@@ -706,7 +716,7 @@ static int read_repos(tgpl_obligations *r, tgpl_ctx *ctx, tgpl_db *db)
 		memset(&r->rs[r->n_repos], 0, sizeof(*r->rs));
 		if (!(repo->path = obl_arena_strndup(&r->arena, path ? path : "",
 						     path ? (size_t)sqlite3_column_bytes(st, 0) : 0)) ||
-		    (origin && !(repo->origin = obl_arena_strdup(&r->arena, origin))) ||
+		    (origin && !(repo->origin = arena_redacted(&r->arena, origin))) ||
 		    (commit && !(repo->commit = obl_arena_strdup(&r->arena, commit))) ||
 		    (declared && !(declared_copy = obl_arena_strdup(&r->arena, declared))) ||
 		    !(engine_copy = tgpl_strdup(engine ? engine : ""))) {
