@@ -74,7 +74,7 @@ DATA_SRC = $(sort $(wildcard licenses/*.tsv) $(wildcard licenses/rules/*.rules) 
 DATA_STAGED = $(DATA_SRC:licenses/%=$(SHARE)/%)
 MANPAGES = $(sort $(wildcard man/*.1))
 
-.PHONY: all check check-unit check-e2e check-style data index deps install uninstall \
+.PHONY: all check check-unit check-e2e check-style check-self data index deps install uninstall \
         clean distclean help bench
 .DEFAULT_GOAL := all
 # Keep the objects of test programs between runs.
@@ -89,7 +89,10 @@ help:
 	@echo 'make              build $(BIN) and the licence index'
 	@echo 'make deps         install the Debian packages (as root) or print the apt-get line'
 	@echo 'make data         fetch and verify the pinned SPDX licence data ($(SPDX_PKG)@$(SPDX_VERSION))'
-	@echo 'make check        run every test (SANITIZE=1 for ASan + UBSan)'
+	@echo 'make check        run every test (SANITIZE=1 for ASan + UBSan) and check-self'
+	@echo 'make check-self   tgpl check on this tree (.tgpl-policy.toml)'
+	@echo 'make check-valgrind  the end-to-end tests under valgrind memcheck'
+	@echo 'make fuzz         run each libFuzzer target FUZZ_SECONDS (clang)'
 	@echo 'make bench        run the benchmarks'
 	@echo 'make install      install under $$(DESTDIR)$$(PREFIX) (PREFIX=$(PREFIX))'
 	@echo 'make uninstall    remove what install put there'
@@ -153,7 +156,14 @@ TEST_ENV = TGPL_BIN=$(abspath $(BIN)) TGPL_DATADIR=$(abspath $(dir $(INDEX))) \
            ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:fast_unwind_on_malloc=0 \
            LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) UBSAN_OPTIONS=print_stacktrace=1
 
-check: check-style check-unit
+check: check-style check-unit check-self
+
+# The project's own licensing, checked by its own `tgpl check` (HEAD of this
+# tree; .tgpl-policy.toml says what is relaxed and why).  Skipped outside git.
+check-self: all
+	$(Q)if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  TGPL_DATADIR=$(abspath $(SHARE)) $(BIN) --quiet check --policy .tgpl-policy.toml .; \
+	else echo 'check-self: not a git checkout; skipped'; fi
 
 check-unit: $(TEST_BIN) all
 	$(Q)fail=0; total=0; bad=0; \

@@ -14,6 +14,18 @@ const cli_command cli_commands[] = {
 	  "detect licences in files, without a database", detect_options },
 	{ "licenses", cmd_licenses, "[OPTIONS] [ID]",
 	  "list the licences tgpl knows, or show one", licenses_options },
+	{ "report", cmd_report, "[OPTIONS]",
+	  "report the scanned corpus: text, JSON, CSV, Markdown, HTML, SPDX, SWHIDs, NOTICE",
+	  report_options },
+	{ "obligations", cmd_obligations, "[OPTIONS]",
+	  "what training on the scanned corpus triggers, judged by a policy", obligations_options },
+	{ "check", cmd_check, "[OPTIONS] [PATH]",
+	  "lint one repository's licensing: each finding with file:line and a fix", check_options },
+	{ "contains", cmd_contains, "[OPTIONS] FILE...",
+	  "whether files' contents are in the scanned corpus, where, under which licence",
+	  contains_options },
+	{ "merge", cmd_merge, "[OPTIONS] OUT.db IN.db...",
+	  "merge shard databases into one", merge_options },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
@@ -47,6 +59,8 @@ int main(int argc, char **argv)
 {
 	cli_global g = { NULL, 0, 0, COLOR_AUTO, 0 };
 	int i;
+
+	cli_init_datadir();
 
 	/* Global options may come before the command name. */
 	for (i = 1; i < argc; i++) {
