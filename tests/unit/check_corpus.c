@@ -18,20 +18,6 @@
 
 #define COMMIT_DATE "1700000000 +0000"
 
-static const char mit_text[] =
-	"MIT License\n\nCopyright (c) 2024 Example\n\n"
-	"Permission is hereby granted, free of charge, to any person obtaining a copy\n"
-	"of this software and associated documentation files (the \"Software\"), to deal\n"
-	"in the Software without restriction, including without limitation the rights\n"
-	"to use, copy, modify, merge, publish, distribute, sublicense, and/or sell\n"
-	"copies of the Software, and to permit persons to whom the Software is\n"
-	"furnished to do so, subject to the following conditions:\n\n"
-	"The above copyright notice and this permission notice shall be included in all\n"
-	"copies or substantial portions of the Software.\n\n"
-	"THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\n"
-	"IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\n"
-	"FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.\n";
-
 static const char gpl_notice[] =
 	"/*\n * This program is free software; you can redistribute it and/or modify\n"
 	" * it under the terms of the GNU General Public License as published by\n"
@@ -68,12 +54,13 @@ static void assert_has(const char *text, size_t len, const char *needle, const c
 static char *make_repo(const char *name, int nfiles, size_t big)
 {
 	char *repo = e2e_path(e2e_tmp, name);
-	char rel[64], text[512];
+	char rel[64], text[512], *mit = e2e_license_text("MIT", "Copyright (c) 2024 Example");
 	int i;
 
 	e2e_git_init(repo);
-	e2e_write_str(repo, "LICENSE", mit_text);
-	e2e_write_str(repo, "vendor/x/COPYING", mit_text);
+	e2e_write_str(repo, "LICENSE", mit);
+	e2e_write_str(repo, "vendor/x/COPYING", mit);
+	free(mit);
 	for (i = 0; i < nfiles; i++) {
 		snprintf(rel, sizeof(rel), "src/d%d/f%d.c", i % 7, i);
 		if (i % 9 == 0)

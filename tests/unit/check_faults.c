@@ -573,19 +573,22 @@ static void alloc_sweep(const sweep *s)
 
 START_TEST(failed_allocations_in_detect_exit_3_with_a_message_and_never_crash)
 {
-	static const char license[] =
-		"MIT License\n\nCopyright (c) 2024 Example\n\n"
-		"Permission is hereby granted, free of charge, to any person obtaining a copy\n"
-		"of this software and associated documentation files (the \"Software\"), to deal\n"
-		"in the Software without restriction.\n\n"
-		"A model trained on this software must release its weights under a compatible\n"
+	static const char rider[] =
+		"\nA model trained on this software must release its weights under a compatible\n"
 		"copyleft licence. You may not use this work to train AI models.\n";
+	char *mit = e2e_license_text("MIT", "Copyright (c) 2024 Example"), *license;
 	char *dir = e2e_mkdtemp("detect");
 	char *lic, *pkg, *robots;
 	const char *args[8];
 	sweep s;
 
+	license = malloc(strlen(mit) + sizeof(rider));
+	ck_assert_ptr_nonnull(license);
+	memcpy(license, mit, strlen(mit));
+	memcpy(license + strlen(mit), rider, sizeof(rider));
 	e2e_write_str(dir, "LICENSE", license);
+	free(license);
+	free(mit);
 	e2e_write_str(dir, "package.json", "{\"license\":\"(MIT OR Apache-2.0)\"}\n");
 	e2e_write_str(dir, "robots.txt", "User-agent: GPTBot\nDisallow: /\n");
 	lic = e2e_path(dir, "LICENSE");

@@ -31,24 +31,6 @@
 #define ORIGIN_CLEAN "https://example.org/acme/widget.git"
 #define PWNED_PATH "<script>document.title='pwned'</script>"
 
-static const char mit_text[] =
-	"MIT License\n\nCopyright (c) 2024 Jane Doe\n\n"
-	"Permission is hereby granted, free of charge, to any person obtaining a copy\n"
-	"of this software and associated documentation files (the \"Software\"), to deal\n"
-	"in the Software without restriction, including without limitation the rights\n"
-	"to use, copy, modify, merge, publish, distribute, sublicense, and/or sell\n"
-	"copies of the Software, and to permit persons to whom the Software is\n"
-	"furnished to do so, subject to the following conditions:\n\n"
-	"The above copyright notice and this permission notice shall be included in all\n"
-	"copies or substantial portions of the Software.\n\n"
-	"THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\n"
-	"IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\n"
-	"FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE\n"
-	"AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\n"
-	"LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\n"
-	"OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\n"
-	"SOFTWARE.\n";
-
 /* Files whose names a report must escape, each holding one byte of content. */
 static const char *const hostile[] = {
 	PWNED_PATH,
@@ -85,12 +67,14 @@ static void assert_exit(const e2e_run *r, int status, const char *what)
 /* The corpus: a git repository with licences of every kind and hostile names. */
 static char *make_corpus(char **commit_out)
 {
-	char *repo = e2e_mkdtemp("widget");
+	char *repo = e2e_mkdtemp("widget"), *mit;
 	size_t i;
 
 	e2e_git_init(repo);
 	e2e_git_date(COMMIT_DATE);
-	e2e_write_str(repo, "LICENSE", mit_text);
+	mit = e2e_license_text("MIT", "Copyright (c) 2024 Jane Doe");
+	e2e_write_str(repo, "LICENSE", mit);
+	free(mit);
 	e2e_write_str(repo, "src/a.c", "// SPDX-License-Identifier: GPL-3.0-or-later WITH AdditionRef-TGPL-1.0\nint a;\n");
 	e2e_write_str(repo, "src/b.c", "// SPDX-License-Identifier: Foo-Bar\nint b;\n");
 	e2e_write_str(repo, "src/c.c", "// SPDX-License-Identifier: LicenseRef-Mine\nint c;\n");
@@ -865,12 +849,15 @@ typedef struct {
  * is a formula and markup. */
 static void obl_corpus_make(obl_corpus *c)
 {
+	char *mit;
 	e2e_run r;
 
 	c->mit = e2e_mkdtemp("mit");
 	e2e_git_init(c->mit);
 	e2e_git_date(COMMIT_DATE);
-	e2e_write_str(c->mit, "LICENSE", mit_text);
+	mit = e2e_license_text("MIT", "Copyright (c) 2024 Jane Doe");
+	e2e_write_str(c->mit, "LICENSE", mit);
+	free(mit);
 	e2e_write_str(c->mit, "lib.c", "// SPDX-License-Identifier: MIT\nint lib;\n");
 	free(e2e_git_commit_all(c->mit, "mit"));
 	c->tgpl = e2e_mkdtemp("tgpl");

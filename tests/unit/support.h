@@ -53,6 +53,14 @@ void e2e_mkdirs(const char *dir, const char *rel);
 /* Read a whole file (NUL-terminated, length in *len if not NULL); NULL if it cannot be read. */
 char *e2e_read_file(const char *path, size_t *len);
 
+/*
+ * The reference text of licence `id` from the licence data the build fetched
+ * (the index in $TGPL_DATADIR): licence texts are never copied into the
+ * tests.  A line starting with "Copyright" is replaced by `copyright` when
+ * that is not NULL.  Asserts the licence and its text exist; caller frees.
+ */
+char *e2e_license_text(const char *id, const char *copyright);
+
 /* ---- running programs ------------------------------------------------------ */
 
 typedef struct {

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "support.h"
+#include "tgpl.h"
 
 #define MAX_ARGS 64
 
@@ -820,4 +821,46 @@ int e2e_utf8_valid(const char *p, size_t n)
 		i += k + 1;
 	}
 	return 1;
+}
+
+char *e2e_license_text(const char *id, const char *copyright)
+{
+	tgpl_ctx *ctx = NULL;
+	tgpl_engine *eng = NULL;
+	const tgpl_license_info *li;
+	const char *p;
+	char *out;
+	size_t n = 0;
+
+	ck_assert_int_eq(tgpl_ctx_new(&ctx), 0);
+	ck_assert_msg(tgpl_engine_open(&eng, ctx, getenv("TGPL_DATADIR")) == 0, "licence data: %s",
+		      tgpl_errmsg(ctx));
+	li = tgpl_engine_license(eng, id);
+	ck_assert_msg(li && li->text, "no reference text for %s in the licence data", id);
+	for (p = li->text; *p; p++)
+		n += *p == '\n';
+	/* at most one copyright line per line of the text */
+	out = malloc(strlen(li->text) + (n + 1) * (copyright ? strlen(copyright) + 1 : 0) + 2);
+	n = 0;
+	ck_assert_ptr_nonnull(out);
+	for (p = li->text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) + 1 : strlen(p);
+
+		if (copyright && strncmp(p, "Copyright", 9) == 0) {
+			memcpy(out + n, copyright, strlen(copyright));
+			n += strlen(copyright);
+			out[n++] = '\n';
+		} else {
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	if (n && out[n - 1] != '\n')
+		out[n++] = '\n';
+	out[n] = '\0';
+	tgpl_engine_free(eng);
+	tgpl_ctx_free(ctx);
+	return out;
 }
