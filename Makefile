@@ -179,6 +179,7 @@ check-style:
 bench: all $(BUILD)/tests/check_accuracy $(BUILD)/tests/check_accuracy_notices
 	$(Q)sh bench/run.sh $(abspath $(BIN)) $(abspath $(dir $(INDEX)))
 	$(Q)sh bench/accuracy.sh $(abspath $(BUILD))
+	$(Q)sh bench/history.sh $(abspath $(BUILD))
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/clauses \
@@ -255,7 +256,13 @@ $(FUZZ_BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ
 	  -I$(FUZZ_BUILD)/gen $(WARN) $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer \
 	  -DFUZZ_DATADIR='"$(abspath $(SHARE))"' -o $@ $< $(FUZZ_LIB) $(LIBS)
 
-fuzz-build: $(FUZZ_BIN) $(INDEX) $(DATA_STAGED)
+# Licence texts are never committed: the detector's seeds with whole texts
+# (as a LICENSE, 'P', and with the TGPL rider, our text) come from the index.
+fuzz_text_seeds = for id in MIT Apache-2.0 GPL-3.0-only BSD-3-Clause; do \
+	  { printf P; $(FUZZ_ENV) $(BIN) licenses --text $$id | sed '1,/^$$/d'; } > $(1)/text-$$id || exit 1; \
+	done; cat $(1)/text-MIT licenses/tgpl/TGPL-1.0-rider.txt > $(1)/text-MIT-rider
+
+fuzz-build: $(FUZZ_BIN) $(BIN) $(INDEX) $(DATA_STAGED)
 
 fuzz: fuzz-build
 	$(Q)fail=0; \
@@ -263,6 +270,7 @@ fuzz: fuzz-build
 	  n=$${p%%:*}; max=$${p##*:}; \
 	  work=$(FUZZ_BUILD)/corpus/$$n; mkdir -p $$work $(FUZZ_BUILD)/crashes; \
 	  cp tests/fuzz/corpus/$$n/* $$work/ 2>/dev/null; \
+	  if [ $$n = detect ]; then $(call fuzz_text_seeds,$$work); fi; \
 	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s, -max_len=$$max)"; \
 	  $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	    -max_len=$$max -rss_limit_mb=2048 -print_final_stats=1 \
