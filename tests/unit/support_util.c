@@ -298,11 +298,37 @@ const char *e2e_tgpl_bin(void)
 	return bin;
 }
 
+/*
+ * Under `make check-valgrind` (TGPL_VALGRIND=1) the binary runs under
+ * memcheck: any error or definite leak makes it exit 97, which fails the
+ * test's exit-status assertion, and the report is on its stderr.
+ */
+static size_t valgrind_prefix(const char **argv, char *supp, size_t supp_len, double *timeout)
+{
+	const char *v = getenv("TGPL_VALGRIND"), *src = getenv("TGPL_SRCDIR");
+	size_t n = 0;
+
+	if (!v || !*v || strcmp(v, "0") == 0)
+		return 0;
+	snprintf(supp, supp_len, "--suppressions=%s/tests/valgrind.supp", src ? src : ".");
+	argv[n++] = "valgrind";
+	argv[n++] = "-q";
+	argv[n++] = "--error-exitcode=97";
+	argv[n++] = "--leak-check=full";
+	argv[n++] = "--errors-for-leak-kinds=definite,indirect";
+	argv[n++] = "--show-leak-kinds=definite,indirect";
+	argv[n++] = supp;
+	*timeout *= 20;
+	return n;
+}
+
 void e2e_tgpl(e2e_run *r, const char *cwd, ...)
 {
 	const char *argv[MAX_ARGS];
 	const char *a;
-	size_t n = 0;
+	char supp[4200];
+	double timeout = 60;
+	size_t n = valgrind_prefix(argv, supp, sizeof(supp), &timeout);
 	va_list ap;
 
 	argv[n++] = e2e_tgpl_bin();
@@ -313,7 +339,7 @@ void e2e_tgpl(e2e_run *r, const char *cwd, ...)
 	}
 	va_end(ap);
 	argv[n] = NULL;
-	e2e_run_argv(r, cwd, argv, 60);
+	e2e_run_argv(r, cwd, argv, timeout);
 }
 
 static char *git_va(const char *cwd, va_list ap)
