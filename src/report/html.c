@@ -264,7 +264,7 @@ static int ev_line(report *r, uint32_t line, const char *text, size_t len, void 
 	int rc;
 
 	(void)p;
-	if ((rc = rp_printf(r, "<span class=\"ln\">%5u</span> ", line)) < 0 || (rc = rp_html(r, text, len)) < 0)
+	if ((rc = rp_printf(r, "<span class=\"ln\">%5u</span> ", line)) < 0 || (rc = rp_html_line(r, text, len)) < 0)
 		return rc;
 	return rp_puts(r, "\n");
 }

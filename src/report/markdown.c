@@ -102,7 +102,7 @@ static int ev_line(report *r, uint32_t line, const char *text, size_t len, void 
 
 	(void)p;
 	/* A quoted line behind its number: the text never starts a Markdown line. */
-	if ((rc = rp_printf(r, "> %u: ", line)) < 0 || (rc = rp_md(r, text, len)) < 0)
+	if ((rc = rp_printf(r, "> %u: ", line)) < 0 || (rc = rp_md_line(r, text, len)) < 0)
 		return rc;
 	return rp_puts(r, "  \n");
 }

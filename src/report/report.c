@@ -197,15 +197,25 @@ size_t report_utf8_len(const unsigned char *p, size_t n)
  */
 typedef int (*esc_fn)(tgpl_buf *b, unsigned char c);
 
-static int escape_walk(report *r, const char *s, size_t n, esc_fn esc, const char *ctl_prefix)
+static int escape_walk(report *r, const char *s, size_t n, esc_fn esc, const char *ctl_prefix,
+		       int tabs)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
+	size_t i = 0, k, col = 0;
 	int rc = 0;
 
 	while (i < n && rc == 0) {
 		unsigned char c = p[i];
 
+		if (c == '\t' && tabs) {
+			/* A line of a file: a TAB to the next multiple of 8 columns. */
+			do
+				rc = tgpl_buf_putc(&r->out, ' ');
+			while (rc == 0 && ++col % 8);
+			i++;
+			continue;
+		}
+		col++;
 		if (c < 0x20 || c == 0x7f) {
 			rc = tgpl_buf_printf(&r->out, "%sx%02x", ctl_prefix, c);
 			i++;
@@ -239,7 +249,12 @@ static int esc_html(tgpl_buf *b, unsigned char c)
 
 int rp_html(report *r, const char *s, size_t n)
 {
-	return escape_walk(r, s, n, esc_html, "\\");
+	return escape_walk(r, s, n, esc_html, "\\", 0);
+}
+
+int rp_html_line(report *r, const char *s, size_t n)
+{
+	return escape_walk(r, s, n, esc_html, "\\", 1);
 }
 
 int rp_html_z(report *r, const char *s)
@@ -261,7 +276,12 @@ static int esc_md(tgpl_buf *b, unsigned char c)
 
 int rp_md(report *r, const char *s, size_t n)
 {
-	return escape_walk(r, s, n, esc_md, "\\\\");
+	return escape_walk(r, s, n, esc_md, "\\\\", 0);
+}
+
+int rp_md_line(report *r, const char *s, size_t n)
+{
+	return escape_walk(r, s, n, esc_md, "\\\\", 1);
 }
 
 int rp_md_z(report *r, const char *s)
@@ -276,7 +296,7 @@ static int esc_none(tgpl_buf *b, unsigned char c)
 
 int rp_term(report *r, const char *s, size_t n)
 {
-	return escape_walk(r, s, n, esc_none, "\\");
+	return escape_walk(r, s, n, esc_none, "\\", 0);
 }
 
 int rp_term_z(report *r, const char *s)

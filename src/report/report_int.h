@@ -99,6 +99,8 @@ int rp_json_inner(report *r, const char *s);
 /* HTML text or attribute value: & < > " ' escaped, control characters shown as \xNN,
  * invalid UTF-8 as U+FFFD. */
 int rp_html(report *r, const char *s, size_t n);
+/* The same for a line of a file shown in an excerpt: TABs expanded to 8 columns. */
+int rp_html_line(report *r, const char *s, size_t n);
 int rp_html_z(report *r, const char *s);
 /* One CSV cell (RFC 4180 quoting when needed; a leading = + - @ TAB CR gets a ' prefix). */
 int rp_csv(report *r, const char *s, size_t n);
@@ -106,6 +108,7 @@ int rp_csv_z(report *r, const char *s);
 /* Markdown inline text (never at a line start): \\ ` * _ { } [ ] < > ( ) # ! | ~ & $ ^
  * backslash-escaped, controls shown as \xNN, invalid UTF-8 as U+FFFD. */
 int rp_md(report *r, const char *s, size_t n);
+int rp_md_line(report *r, const char *s, size_t n);
 int rp_md_z(report *r, const char *s);
 /* Terminal text: controls and invalid UTF-8 shown as \xNN (never sent raw). */
 int rp_term(report *r, const char *s, size_t n);

@@ -837,7 +837,7 @@ static json_t *find_by(json_t *arr, const char *key, const char *value)
 /* ---- the obligation model ------------------------------------------------------ */
 
 #define TGPL_FILE_TEXT "// Copyright (c) 2023 Bob Roe\n" \
-	"// SPDX-License-Identifier: GPL-3.0-or-later WITH AdditionRef-TGPL-1.0\nint model;\n"
+	"//\tSPDX-License-Identifier: GPL-3.0-or-later WITH AdditionRef-TGPL-1.0\nint model;\n"
 #define NC_NAME "=HYPERLINK(\"nc\")<b>.txt"
 
 typedef struct {
@@ -1077,6 +1077,9 @@ START_TEST(a_conflict_appears_with_its_sentence_in_md_and_html)
 	free(want);
 	free(esc);
 	ck_assert(strstr(r.out, "=HYPERLINK(&quot;nc&quot;)&lt;b&gt;.txt") != NULL && strstr(r.out, "<b>") == NULL);
+	/* an excerpt shows the file's line as it reads: the TAB as spaces to column 8 */
+	ck_assert_msg(strstr(r.out, "<span class=\"ln\">    2</span> //      SPDX-License-Identifier: GPL-3.0")
+		      != NULL, "no excerpt of src/model.c line 2 with its TAB expanded");
 	json_decref(j);
 	e2e_run_release(&r);
 	obl_corpus_release(&c);
