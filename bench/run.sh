@@ -30,7 +30,8 @@ mkdir -p "$work"
 corpus=$work/corpus-$files-$repos
 spdx=$(dirname "$datadir")/../data/spdx-full.json
 
-# measure NAME CMD...: run CMD (stdout dropped), write "seconds maxrss_kB status" to $work/m.NAME.
+# measure NAME CMD...: run CMD (stdout dropped), write "seconds maxrss_kB status cpu_seconds"
+# to $work/m.NAME (cpu: user + system time of CMD and its threads).
 measure() {
 	name=$1
 	shift
@@ -39,13 +40,14 @@ import resource, subprocess, sys, time
 t = time.monotonic()
 rc = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL)
 dt = time.monotonic() - t
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-open(sys.argv[1], "w").write("%.3f %d %d\n" % (dt, peak, rc))
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%.3f %d %d %.3f\n" % (dt, ru.ru_maxrss, rc, ru.ru_utime + ru.ru_stime))
 EOF
 }
 secs() { cut -d' ' -f1 "$work/m.$1"; }
 rss_mb() { echo "$(cut -d' ' -f2 "$work/m.$1") / 1024" | bc; }
 status() { cut -d' ' -f3 "$work/m.$1"; }
+cpu() { cut -d' ' -f4 "$work/m.$1"; }
 ratio() { echo "scale=4; $1 / $2" | bc; }
 fresh_db() { rm -f "$1" "$1-wal" "$1-shm"; }
 check_ok() {
@@ -117,14 +119,14 @@ echo "machine: $cores cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null |
 " tgpl $("$tgpl" --version | cut -d' ' -f2), engine $(sqlite3 "$work/jn.db" 'SELECT engine FROM scans LIMIT 1' 2>/dev/null || echo '?')"
 line "git cat-file --batch (the floor)" "$floor"; echo
 line "tgpl scan, cold, --jobs 1" "$cold1"
-printf '  %5.2fx floor  peak RSS %4s MB\n' "$(ratio "$cold1" "$floor")" "$(rss_mb cold1)"
+printf '  %5.2fx floor  peak RSS %4s MB  cpu %.2f s\n' "$(ratio "$cold1" "$floor")" "$(rss_mb cold1)" "$(cpu cold1)"
 line "tgpl scan, cold, --jobs $jobs" "$coldn"
-printf '  %5.2fx floor  peak RSS %4s MB\n' "$(ratio "$coldn" "$floor")" "$(rss_mb coldn)"
+printf '  %5.2fx floor  peak RSS %4s MB  cpu %.2f s\n' "$(ratio "$coldn" "$floor")" "$(rss_mb coldn)" "$(cpu coldn)"
 printf '%-44s %7.2f s  (%.1f%% of cold)  peak RSS %s MB\n' "tgpl rescan, unchanged corpus" "$same" \
 	"$(echo "scale=4; 100 * $same / $coldn" | bc)" "$(rss_mb same)"
-printf '%-44s %7.2f s  (%.1f%% of cold; %s blobs analysed)  peak RSS %s MB\n' \
+printf '%-44s %7.2f s  (%.1f%% of cold; %s blobs analysed)  peak RSS %s MB  cpu %.2f s\n' \
 	"tgpl rescan, warm: 1 file changed per repo" "$warm" \
-	"$(echo "scale=4; 100 * $warm / $coldn" | bc)" "$analysed_warm" "$(rss_mb warm)"
+	"$(echo "scale=4; 100 * $warm / $coldn" | bc)" "$analysed_warm" "$(rss_mb warm)" "$(cpu warm)"
 printf '%-44s %5.2fx\n' "speed-up, --jobs $jobs vs --jobs 1" "$(ratio "$cold1" "$coldn")"
 tsample=$(secs tsample)
 if [ -n "$lc" ]; then

@@ -22,6 +22,7 @@ struct scan_pool {
 	int nthreads;
 	const tgpl_engine *engine;
 	const tgpl_detect_options *opts;
+	const walk_source *src;            /* or NULL: jobs carry their bytes */
 };
 
 void scan_job_free(scan_job *job)
@@ -38,10 +39,14 @@ static void *worker(void *arg)
 {
 	scan_pool *p = arg;
 	tgpl_ctx *ctx = NULL;
+	walk_reader *reader = NULL;
 
-	/* Each worker keeps its own context: error messages are per thread. */
+	/* Each worker keeps its own context: error messages are per thread;
+	 * and its own reader: the repository is opened again on this thread. */
 	if (tgpl_ctx_new(&ctx) < 0)
 		ctx = NULL;
+	if (p->src && walk_reader_new(&reader, p->src) < 0)
+		reader = NULL;
 	for (;;) {
 		scan_job *job;
 
@@ -62,9 +67,20 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 
 		job->next = NULL;
-		if (!ctx) {
+		if (!ctx || (job->read && !reader)) {
 			job->rc = TGPL_ENOMEM;
 			snprintf(job->err, sizeof(job->err), "out of memory");
+		} else if (job->read) {
+			walk_content *content = NULL;
+			const void *data = NULL;
+			size_t len = 0;
+
+			job->rc = walk_reader_read(&content, &data, &len, reader, ctx, job->oid, job->path);
+			if (job->rc == 0)
+				job->rc = tgpl_detect(&job->det, ctx, p->engine, p->opts, job->path, data, len);
+			if (job->rc < 0)
+				snprintf(job->err, sizeof(job->err), "%s", tgpl_errmsg(ctx));
+			walk_content_free(content);
 		} else {
 			job->rc = tgpl_detect(&job->det, ctx, p->engine, p->opts, job->path, job->data, job->len);
 			if (job->rc < 0)
@@ -82,12 +98,13 @@ static void *worker(void *arg)
 		pthread_cond_signal(&p->has_done);
 		pthread_mutex_unlock(&p->lock);
 	}
+	walk_reader_free(reader);
 	tgpl_ctx_free(ctx);
 	return NULL;
 }
 
 int pool_start(scan_pool **out, int threads, const tgpl_engine *engine,
-	       const tgpl_detect_options *opts)
+	       const tgpl_detect_options *opts, const walk_source *src)
 {
 	scan_pool *p = tgpl_calloc(1, sizeof(*p));
 	int i;
@@ -105,6 +122,7 @@ int pool_start(scan_pool **out, int threads, const tgpl_engine *engine,
 	pthread_cond_init(&p->has_done, NULL);
 	p->engine = engine;
 	p->opts = opts;
+	p->src = src;
 	for (i = 0; i < threads; i++) {
 		if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
 			break;

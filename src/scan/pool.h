@@ -1,16 +1,19 @@
 /*
  * pool.h — detection worker threads for the scan driver.
  *
- * The driver (one thread) walks, reads blobs and owns the database; it
- * submits each blob to the pool and stores the results the pool hands back.
- * Workers only run tgpl_detect() on bytes they own, so neither libgit2 nor
- * SQLite is touched from more than one thread.  The queue is bounded in
- * jobs and bytes, so memory stays bounded whatever the corpus size.
+ * The driver (one thread) walks and owns the database; it submits each blob
+ * to the pool and stores the results the pool hands back.  A worker runs
+ * tgpl_detect() on bytes it owns: bytes the driver handed over (a directory
+ * walk), or a git blob it reads itself through a repository handle of its
+ * own (walk_reader: libgit2 objects are never shared between threads).
+ * SQLite is touched by the driver only.  The queue is bounded in jobs and
+ * bytes, so memory stays bounded whatever the corpus size.
  */
 #ifndef TGPL_SCAN_POOL_H
 #define TGPL_SCAN_POOL_H
 
 #include "tgpl/detect.h"
+#include "walk/walk.h"
 
 typedef struct scan_job {
 	struct scan_job *next;
@@ -18,7 +21,8 @@ typedef struct scan_job {
 	int64_t size;
 	char *path;              /* owned */
 	void *data;              /* owned; freed by the worker after detection */
-	size_t len;
+	size_t len;              /* of data, or the blob's size when read */
+	int read;                /* the worker reads blob `oid` itself (data is NULL) */
 	tgpl_detection *det;     /* the result, owned by the job */
 	int rc;                  /* tgpl_detect()'s return */
 	char err[256];           /* its message when rc < 0 */
@@ -26,9 +30,10 @@ typedef struct scan_job {
 
 typedef struct scan_pool scan_pool;
 
-/* Start `threads` workers.  Caller frees with pool_free(). */
+/* Start `threads` workers; with `src` (a git source), each can read its blobs.
+ * Caller frees with pool_free() before walk_close(src). */
 int pool_start(scan_pool **out, int threads, const tgpl_engine *engine,
-	       const tgpl_detect_options *opts);
+	       const tgpl_detect_options *opts, const walk_source *src);
 /* Hand a job over (blocks while the queue is full).  The pool owns it until
  * pool_take() returns it. */
 int pool_submit(scan_pool *p, scan_job *job);

@@ -19,6 +19,7 @@
 
 #define BATCH_ENTRIES 4096    /* commit analyses at least this often ... */
 #define BATCH_SECONDS 2       /* ... or after this long, so other writers get turns */
+#define MAX_DIFF_CHANGES 16384 /* a rescan from an earlier revision lists at most this many changes */
 
 /* Blob ids submitted to the pool and not yet stored (open addressing). */
 typedef struct {
@@ -127,16 +128,20 @@ static int drain(scan_state *s, int wait)
 	return rc;
 }
 
-/* Give the blob to a worker; the pool owns a copy of its bytes. */
+/* Give the blob to a worker: a copy of its bytes, or (data NULL) its id for
+ * the worker to read. */
 static int submit(scan_state *s, const walk_entry *e, const void *data, size_t len)
 {
 	scan_job *job = tgpl_calloc(1, sizeof(*job));
 
-	if (!job || !(job->path = tgpl_strdup(e->path)) || !(job->data = tgpl_malloc(len + 1))) {
+	if (!job || !(job->path = tgpl_strdup(e->path)) ||
+	    (data && !(job->data = tgpl_malloc(len + 1)))) {
 		scan_job_free(job);
 		return tgpl_error(s->ctx, TGPL_ENOMEM, "out of memory");
 	}
-	memcpy(job->data, data, len);
+	if (data)
+		memcpy(job->data, data, len);
+	job->read = data == NULL;
 	job->len = len;
 	job->size = e->size;
 	memcpy(job->oid, e->oid, 41);
@@ -165,6 +170,11 @@ static int analyse(scan_state *s, const walk_entry *e)
 		return 0;
 	}
 	if (!data && (!s->opts->detect.max_file_size || len <= s->opts->detect.max_file_size)) {
+		/* A worker reads a git blob itself: inflating is half the work. */
+		if (s->pool && walk_is_git(s->src)) {
+			rc = submit(s, e, NULL, len);
+			return rc < 0 ? rc : drain(s, 0);
+		}
 		if ((rc = walk_read(&content, &data, &len, s->src, s->ctx, e)) < 0)
 			return rc;
 	}
@@ -191,6 +201,51 @@ static int analyse(scan_state *s, const walk_entry *e)
 	tgpl_detection_free(det);
 	walk_content_free(content);
 	return rc;
+}
+
+/*
+ * Can this path change the conclusion of another file (store_conclude():
+ * root files and metadata, licence files, REUSE sidecars and dep5)?  A
+ * rescan from an earlier revision stages these whole, so that the files it
+ * copies keep conclusions a full walk would give them.
+ */
+static int path_concludes(const char *path, size_t len)
+{
+	size_t b = len;
+
+	while (b > 0 && path[b - 1] != '/')
+		b--;
+	if (b == 0)
+		return 1;
+	if (len == 11 && memcmp(path, ".reuse/dep5", 11) == 0)
+		return 1;
+	if (len - b >= 8 && memcmp(path + len - 8, ".license", 8) == 0)
+		return 1;
+	return conclude_is_license_name(path + b, len - b);
+}
+
+static int diff_check(const char *path, size_t len, void *payload)
+{
+	(void)payload;
+	return path_concludes(path, len);
+}
+
+static int diff_gone(const char *path, size_t len, void *payload)
+{
+	scan_state *s = payload;
+
+	return store_stage_gone(s->db, path, len);
+}
+
+static int keep_concluding(const char *path, size_t len, const char *type, void *payload)
+{
+	scan_state *s = payload;
+
+	if (!path_concludes(path, len))
+		return 0;
+	if (strcmp(type, "file") == 0)
+		s->res->reused++;
+	return 1;
 }
 
 static int on_entry(const walk_entry *e, void *payload)
@@ -229,7 +284,8 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	char *name = NULL, *origin = NULL;   /* as stored: without credentials */
 	store_revision rev;
 	scan_state s;
-	int64_t files = 0;
+	int64_t files = 0, copied = 0, base_id = 0;
+	char base_tree[41];
 	char *declared = NULL;
 	int rc;
 
@@ -276,13 +332,25 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	s.src = src;
 	s.res = &res;
 	s.last_commit = time(NULL);
-	if (opts->jobs > 1 && (rc = pool_start(&s.pool, (int)opts->jobs, engine, &opts->detect)) < 0) {
+	if (opts->jobs > 1 && (rc = pool_start(&s.pool, (int)opts->jobs, engine, &opts->detect,
+						  walk_is_git(src) ? src : NULL)) < 0) {
 		rc = tgpl_error(ctx, rc, "cannot start %u detection threads", opts->jobs);
 		store_stage_drop(db);
 		goto done;
 	}
-	rc = walk_run(src, ctx, opts->detect.max_file_size ? opts->detect.max_file_size : SIZE_MAX,
-		      on_entry, &s);
+	/* A new revision of a repository already stored: walk only what differs
+	 * from the latest stored revision and copy the rest of its rows. */
+	if (info->commit_id && info->tree_id &&
+	    (rc = store_base_revision(db, name, rev.engine, &base_id, base_tree)) == 1) {
+		rc = walk_diff(src, ctx, base_tree, MAX_DIFF_CHANGES, diff_check, diff_gone, on_entry, &s);
+		if (rc == 1)
+			rc = 0;   /* the diff cannot stand for a walk: walk it all */
+		else if (rc == 0 && (rc = store_stage_base(db, base_id, keep_concluding, &s)) == 0)
+			rev.base_rev_id = base_id;
+	}
+	if (rc == 0 && !rev.base_rev_id)
+		rc = walk_run(src, ctx, opts->detect.max_file_size ? opts->detect.max_file_size : SIZE_MAX,
+			      on_entry, &s);
 	res.skipped = walk_skipped(src);
 	if (s.pool) {
 		int drc = drain(&s, 1);
@@ -292,7 +360,11 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	if (rc == 0 && (rc = store_conclude(db, rev.engine, &declared)) == 0) {
 		rev.declared = declared;
 		snprintf(res.declared, sizeof(res.declared), "%s", declared ? declared : "");
-		rc = store_commit_revision(db, &rev, &files);
+		rc = store_commit_revision(db, &rev, &files, &copied);
+	}
+	if (rc == 0 && rev.base_rev_id) {
+		res.files = (uint64_t)files;
+		res.reused += (uint64_t)copied;
 	}
 	if (rc != 0)
 		store_batch_commit(db);   /* keep the analyses: they are valid cache */

@@ -192,8 +192,17 @@ int tgpl_db_open(tgpl_db **out, tgpl_ctx *ctx, const char *path, unsigned int fl
 					"be written (tgpl keeps a write-ahead log next to it)", path);
 			goto fail;
 		}
+		/*
+		 * Each repository's commit dirties a page of the files_oid index
+		 * per file: a bounded 64 MB cache keeps those pages in memory, and
+		 * checkpointing every 16384 frames (a WAL of up to 64 MB) copies
+		 * each page back once per many repositories, not once per commit.
+		 */
 		if ((rc != SQLITE_OK && (rc = store_error(db, rc, "switching to WAL")) < 0) ||
-		    (rc = store_exec(db, "PRAGMA synchronous = NORMAL")) < 0)
+		    (rc = store_exec(db, "PRAGMA synchronous = NORMAL")) < 0 ||
+		    (rc = store_exec(db, "PRAGMA cache_size = -65536")) < 0 ||
+		    (rc = store_exec(db, "PRAGMA temp.cache_size = -32768")) < 0 ||
+		    (rc = store_exec(db, "PRAGMA wal_autocheckpoint = 16384")) < 0)
 			goto fail;
 	}
 	if ((rc = store_exec(db, "PRAGMA foreign_keys = ON")) < 0 ||
@@ -215,6 +224,7 @@ void tgpl_db_close(tgpl_db *db)
 	sqlite3_finalize(db->st_analysis);
 	sqlite3_finalize(db->st_finding);
 	sqlite3_finalize(db->st_stage);
+	sqlite3_finalize(db->st_gone);
 	if (db->in_batch)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close_v2(db->sql);
@@ -424,13 +434,18 @@ int store_stage_begin(tgpl_db *db)
 {
 	sqlite3_finalize(db->st_stage);
 	db->st_stage = NULL;
+	sqlite3_finalize(db->st_gone);
+	db->st_gone = NULL;
 	return store_exec(db,
 		"DROP TABLE IF EXISTS temp.stage;"
 		"CREATE TEMP TABLE stage (path BLOB PRIMARY KEY, mode INTEGER, type TEXT, oid TEXT,"
-		" size INTEGER, concluded TEXT, decided_by TEXT) WITHOUT ROWID");
+		" size INTEGER, concluded TEXT, decided_by TEXT) WITHOUT ROWID;"
+		"DROP TABLE IF EXISTS temp.gone;"
+		"CREATE TEMP TABLE gone (path BLOB PRIMARY KEY) WITHOUT ROWID");
 }
 
-int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned int mode,
+/* Insert one staged row; `mode` as git prints it. */
+static int stage_row(tgpl_db *db, const char *path, size_t path_len, unsigned int mode,
 		     const char *type, const char *oid, int64_t size)
 {
 	sqlite3_stmt *st;
@@ -444,7 +459,7 @@ int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned in
 		return rc;
 	st = db->st_stage;
 	sqlite3_bind_blob(st, 1, path, (int)path_len, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, (int)git_mode_digits(mode));
+	sqlite3_bind_int(st, 2, (int)mode);
 	sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, oid, -1, SQLITE_STATIC);
 	if (size >= 0)
@@ -456,11 +471,90 @@ int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned in
 	return rc == SQLITE_DONE ? 0 : store_error(db, rc, "staging a file");
 }
 
+int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned int mode,
+		     const char *type, const char *oid, int64_t size)
+{
+	return stage_row(db, path, path_len, git_mode_digits(mode), type, oid, size);
+}
+
+int store_stage_gone(tgpl_db *db, const char *path, size_t path_len)
+{
+	int rc;
+
+	if ((rc = store_batch_begin(db)) < 0)
+		return rc;
+	if ((rc = prepare(db, &db->st_gone, "INSERT OR IGNORE INTO temp.gone (path) VALUES (?1)")) < 0)
+		return rc;
+	sqlite3_bind_blob(db->st_gone, 1, path, (int)path_len, SQLITE_STATIC);
+	rc = sqlite3_step(db->st_gone);
+	sqlite3_reset(db->st_gone);
+	return rc == SQLITE_DONE ? 0 : store_error(db, rc, "staging a removed path");
+}
+
+int store_base_revision(tgpl_db *db, const char *repo_path, const char *engine,
+			int64_t *rev_id, char tree_id[41])
+{
+	static const char sql[] =
+		"SELECT v.id, v.tree_id FROM revisions v JOIN repositories r ON r.id = v.repo_id"
+		" WHERE r.path = ?1 AND v.engine = ?2 AND v.commit_id IS NOT NULL"
+		" AND length(v.tree_id) = 40 AND r.kind != 'dir' ORDER BY v.id DESC LIMIT 1";
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(st, 1, repo_path, (int)strlen(repo_path), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, engine, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	if (rc == SQLITE_ROW) {
+		*rev_id = sqlite3_column_int64(st, 0);
+		snprintf(tree_id, 41, "%s", (const char *)sqlite3_column_text(st, 1));
+		sqlite3_finalize(st);
+		return 1;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_error(db, rc, "looking up an earlier revision");
+}
+
+int store_stage_base(tgpl_db *db, int64_t base_rev_id, store_row_filter keep, void *payload)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->sql,
+		"SELECT path, mode, type, oid, size FROM files WHERE rev_id = ?1", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_error(db, rc, "reading an earlier revision");
+	sqlite3_bind_int64(st, 1, base_rev_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *path = sqlite3_column_blob(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 2);
+		const char *oid = (const char *)sqlite3_column_text(st, 3);
+		int err;
+
+		if (!path || !type || !oid || !keep(path, len, type, payload))
+			continue;
+		err = stage_row(db, path, len, (unsigned int)sqlite3_column_int(st, 1), type, oid,
+				sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4));
+		if (err < 0) {
+			sqlite3_finalize(st);
+			return err;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_error(db, rc, "reading an earlier revision");
+}
+
 void store_stage_drop(tgpl_db *db)
 {
 	sqlite3_finalize(db->st_stage);
 	db->st_stage = NULL;
-	sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.stage", NULL, NULL, NULL);
+	sqlite3_finalize(db->st_gone);
+	db->st_gone = NULL;
+	sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.gone",
+		     NULL, NULL, NULL);
 }
 
 int store_has_revision(tgpl_db *db, const store_revision *rev)
@@ -491,14 +585,28 @@ static int step_done(tgpl_db *db, sqlite3_stmt *st, const char *what)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_error(db, rc, what);
 }
 
-int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files_out)
+int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files_out,
+			  int64_t *copied_out)
 {
 	sqlite3_stmt *st = NULL;
-	sqlite3_int64 repo_id, rev_id;
+	sqlite3_int64 repo_id, rev_id, expected;
 	int rc;
 
-	if ((rc = store_batch_commit(db)) < 0 || (rc = store_exec(db, "BEGIN IMMEDIATE")) < 0)
+	/*
+	 * Foreign keys are off in this transaction: an INSERT ... SELECT that
+	 * could abort half-way (a foreign key or a constraint that is not
+	 * IGNORE) makes SQLite copy every page it touches to a statement
+	 * journal first, megabytes per repository.  What the foreign keys would
+	 * do here, this function does itself: it writes the repository row
+	 * before the revision, the revision before its files, and deletes the
+	 * files of a revision it replaces.  Inserts are OR IGNORE and counted.
+	 */
+	if ((rc = store_batch_commit(db)) < 0 || (rc = store_exec(db, "PRAGMA foreign_keys = OFF")) < 0)
 		return rc;
+	if ((rc = store_exec(db, "BEGIN IMMEDIATE")) < 0) {
+		store_exec(db, "PRAGMA foreign_keys = ON");
+		return rc;
+	}
 #define PREP(text_) do { sqlite3_finalize(st); st = NULL; \
 	int prc_ = sqlite3_prepare_v2(db->sql, text_, -1, &st, NULL); \
 	if (prc_ != SQLITE_OK) { rc = store_error(db, prc_, "preparing a statement"); goto fail; } } while (0)
@@ -518,6 +626,12 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 	}
 	repo_id = sqlite3_column_int64(st, 0);
 	/* A rescan of the same revision key replaces the earlier rows whole. */
+	PREP("DELETE FROM files WHERE rev_id IN"
+	     " (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)");
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
+		goto fail;
 	PREP("DELETE FROM revisions WHERE repo_id = ?1 AND rev_key = ?2");
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
@@ -540,13 +654,61 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 	if ((rc = step_done(db, st, "storing the revision")) < 0)
 		goto fail;
 	rev_id = sqlite3_last_insert_rowid(db->sql);
-	PREP("INSERT INTO files (rev_id, path, mode, type, oid, size, concluded, decided_by)"
-	     " SELECT ?1, path, mode, type, oid, size, concluded, decided_by FROM temp.stage");
+	if (copied_out)
+		*copied_out = 0;
+	PREP("SELECT count(*) FROM temp.stage");
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_error(db, sqlite3_errcode(db->sql), "counting the files");
+		goto fail;
+	}
+	expected = sqlite3_column_int64(st, 0);
+	if (rev->base_rev_id) {
+		/* The base revision must still be there (another process may have
+		 * replaced it since the walk). */
+		PREP("SELECT 1 FROM revisions WHERE id = ?1 AND engine = ?2");
+		sqlite3_bind_int64(st, 1, rev->base_rev_id);
+		sqlite3_bind_text(st, 2, rev->engine, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = tgpl_error(db->ctx, TGPL_EDB, "database '%s': the earlier revision this scan "
+					"started from was replaced meanwhile; scan '%s' again", db->path,
+					rev->repo_path);
+			goto fail;
+		}
+		/* The base revision's rows, but for the paths staged or gone. */
+		PREP("SELECT count(*), coalesce(sum(type = 'file'), 0) FROM files WHERE rev_id = ?1"
+		     " AND path NOT IN (SELECT path FROM temp.stage)"
+		     " AND path NOT IN (SELECT path FROM temp.gone)");
+		sqlite3_bind_int64(st, 1, rev->base_rev_id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = store_error(db, sqlite3_errcode(db->sql), "reading an earlier revision");
+			goto fail;
+		}
+		expected += sqlite3_column_int64(st, 0);
+		if (copied_out)
+			*copied_out = sqlite3_column_int64(st, 1);
+		PREP("INSERT OR IGNORE INTO files (rev_id, path, mode, type, oid, size, concluded, decided_by)"
+		     " SELECT ?1, path, mode, type, oid, size, concluded, decided_by FROM"
+		     " (SELECT path, mode, type, oid, size, concluded, decided_by FROM files"
+		     "   WHERE rev_id = ?2 AND path NOT IN (SELECT path FROM temp.stage)"
+		     "   AND path NOT IN (SELECT path FROM temp.gone)"
+		     "  UNION ALL SELECT path, mode, type, oid, size, concluded, decided_by FROM temp.stage)"
+		     " ORDER BY path");
+		sqlite3_bind_int64(st, 2, rev->base_rev_id);
+	} else {
+		PREP("INSERT OR IGNORE INTO files (rev_id, path, mode, type, oid, size, concluded, decided_by)"
+		     " SELECT ?1, path, mode, type, oid, size, concluded, decided_by FROM temp.stage");
+	}
 	sqlite3_bind_int64(st, 1, rev_id);
 	if ((rc = step_done(db, st, "storing the files")) < 0)
 		goto fail;
+	if (sqlite3_changes64(db->sql) != expected) {
+		rc = tgpl_error(db->ctx, TGPL_EDB, "database '%s': storing the files of '%s': %lld of "
+				"%lld rows were valid", db->path, rev->repo_path,
+				(long long)sqlite3_changes64(db->sql), (long long)expected);
+		goto fail;
+	}
 	if (files_out)
-		*files_out = sqlite3_changes(db->sql);
+		*files_out = expected;
 	PREP("INSERT OR IGNORE INTO blobs (id, size)"
 	     " SELECT oid, size FROM temp.stage WHERE type != 'gitlink'");
 	if ((rc = step_done(db, st, "storing the blobs")) < 0)
@@ -558,11 +720,13 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 		rc = store_error(db, rc, "committing the repository");
 		goto fail;
 	}
+	sqlite3_exec(db->sql, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return 0;
 #undef PREP
 fail:
 	sqlite3_finalize(st);
 	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db->sql, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return rc;
 }
 

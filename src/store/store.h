@@ -27,6 +27,7 @@ struct tgpl_db {
 	sqlite3_stmt *st_analysis;
 	sqlite3_stmt *st_finding;
 	sqlite3_stmt *st_stage;
+	sqlite3_stmt *st_gone;
 };
 
 /* Turn a SQLite failure into a TGPL_E* code with a message naming the database. */
@@ -53,6 +54,19 @@ int store_stage_file(tgpl_db *db, const char *path, size_t path_len, unsigned in
 void store_stage_drop(tgpl_db *db);
 
 /*
+ * A rescan that starts from an earlier revision of the same repository
+ * (DESIGN.md §2): the latest revision stored by `engine` with a tree id
+ * (1, 0 if none, or < 0), the paths of that revision that are gone or
+ * changed, and those of its rows that `keep` selects, staged as they are.
+ * store_commit_revision() with base_rev_id copies the other rows.
+ */
+int store_base_revision(tgpl_db *db, const char *repo_path, const char *engine,
+			int64_t *rev_id, char tree_id[41]);
+int store_stage_gone(tgpl_db *db, const char *path, size_t path_len);
+typedef int (*store_row_filter)(const char *path, size_t len, const char *type, void *payload);
+int store_stage_base(tgpl_db *db, int64_t base_rev_id, store_row_filter keep, void *payload);
+
+/*
  * Conclude every staged file's licence (DESIGN.md §1 precedence) and the
  * revision's declared licence (*declared_out: caller frees; NULL if none).
  * Call after the walk, before store_commit_revision().
@@ -73,6 +87,7 @@ typedef struct {
 	const char *ref;           /* or NULL */
 	const char *engine;
 	const char *declared;      /* declared licence expression, or NULL */
+	int64_t base_rev_id;       /* nonzero: copy this revision's rows not staged or gone */
 } store_revision;
 
 /* Is this revision already stored?  1, 0, or < 0. */
@@ -81,9 +96,11 @@ int store_has_revision(tgpl_db *db, const store_revision *rev);
 /*
  * Write the repository, the revision and every staged file in one
  * transaction (replacing an earlier scan of the same revision key).
+ * *copied_out: regular files copied from the base revision.
  * On failure nothing is written.
  */
-int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files_out);
+int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files_out,
+			  int64_t *copied_out);
 
 
 #endif

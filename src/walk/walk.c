@@ -25,6 +25,7 @@ struct walk_source {
 	git_repository *repo;      /* NULL for a directory */
 	git_tree *tree;
 	char *path;                /* canonical */
+	char *open_path;           /* as given to walk_open() */
 	char *origin;
 	char *ref;
 	char commit_hex[GIT_OID_HEXSZ + 1];
@@ -151,6 +152,10 @@ int walk_open(walk_source **out, tgpl_ctx *ctx, const char *path, const char *re
 	 * so a folder inside a repository is scanned as that folder. */
 	grc = git_repository_open_ext(&s->repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (grc == 0) {
+		if (!(s->open_path = tgpl_strdup(path))) {
+			rc = tgpl_error(ctx, TGPL_ENOMEM, "out of memory");
+			goto fail;
+		}
 		if ((rc = open_git(s, ctx, path, rev)) < 0)
 			goto fail;
 	} else if (grc == GIT_ENOTFOUND) {
@@ -189,6 +194,7 @@ void walk_close(walk_source *s)
 	git_tree_free(s->tree);
 	git_repository_free(s->repo);
 	free(s->path);
+	free(s->open_path);
 	free(s->origin);
 	free(s->ref);
 	free(s);
@@ -526,6 +532,80 @@ int walk_read(walk_content **handle, const void **data, size_t *len,
 	return 0;
 }
 
+struct walk_reader {
+	char *open_path;           /* the repository, as walk_open() was given it */
+	char *path;                /* canonical, for messages */
+	git_repository *repo;      /* opened on first read, on the reading thread */
+	git_odb *odb;
+};
+
+int walk_is_git(const walk_source *s)
+{
+	return s->repo != NULL;
+}
+
+int walk_reader_new(walk_reader **out, const walk_source *s)
+{
+	walk_reader *r;
+
+	if (!s->repo || !s->open_path)
+		return TGPL_EINVAL;
+	r = tgpl_calloc(1, sizeof(*r));
+	if (!r || !(r->open_path = tgpl_strdup(s->open_path)) || !(r->path = tgpl_strdup(s->path))) {
+		walk_reader_free(r);
+		return TGPL_ENOMEM;
+	}
+	*out = r;
+	return 0;
+}
+
+int walk_reader_read(walk_content **handle, const void **data, size_t *len, walk_reader *r,
+		     tgpl_ctx *ctx, const char *hex, const char *path)
+{
+	walk_content *c;
+	git_oid oid;
+
+	if (!r->odb) {
+		git_libgit2_init();   /* balanced in walk_reader_free() */
+		if (git_repository_open_ext(&r->repo, r->open_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+		    git_repository_odb(&r->odb, r->repo) < 0) {
+			git_repository_free(r->repo);
+			r->repo = NULL;
+			git_libgit2_shutdown();
+			return git_fail(ctx, TGPL_EGIT, "cannot open repository", r->path);
+		}
+	}
+	c = tgpl_calloc(1, sizeof(*c));
+	if (!c)
+		return tgpl_error(ctx, TGPL_ENOMEM, "out of memory");
+	if (git_oid_fromstr(&oid, hex) < 0 || git_odb_read(&c->obj, r->odb, &oid) < 0) {
+		const git_error *ge = git_error_last();
+		int rc = tgpl_error(ctx, TGPL_EGIT, "repository '%s': cannot read blob %s of '%s': %s",
+				    r->path, hex, path,
+				    ge && ge->message ? ge->message : "object missing or corrupt");
+		free(c);
+		return rc;
+	}
+	*data = git_odb_object_data(c->obj);
+	*len = git_odb_object_size(c->obj);
+	*handle = c;
+	return 0;
+}
+
+void walk_reader_free(walk_reader *r)
+{
+	if (!r)
+		return;
+	if (r->odb) {
+		git_odb_free(r->odb);
+		git_repository_free(r->repo);
+		git_libgit2_shutdown();
+	}
+	free(r->open_path);
+	free(r->path);
+	free(r);
+}
+
 void walk_content_free(walk_content *c)
 {
 	if (!c)
@@ -533,4 +613,227 @@ void walk_content_free(walk_content *c)
 	git_odb_object_free(c->obj);
 	free(c->buf);
 	free(c);
+}
+
+/* ---- the difference from an earlier tree ---------------------------------- */
+
+#define DIFF_REFUSE 1
+#define DIFF_MAX_DEPTH 1024
+
+typedef struct {
+	char *path;                /* owned, NUL-terminated */
+	size_t len;
+	int gone;                  /* a path of the base tree; else an entry of the new tree */
+	unsigned int mode;
+	git_oid oid;
+} diff_item;
+
+typedef struct {
+	walk_source *src;
+	tgpl_ctx *ctx;
+	tgpl_buf path;
+	diff_item *v;
+	size_t n, cap, max;
+	walk_path_cb check;
+	void *payload;
+} diff_state;
+
+static void diff_items_free(diff_state *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->v[i].path);
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = 0;
+}
+
+/* A tree entry the walk and the diff read alike: trees have the tree mode. */
+static int diff_entry_plain(const git_tree_entry *te)
+{
+	int is_tree = git_tree_entry_type(te) == GIT_OBJECT_TREE;
+
+	return is_tree == (git_tree_entry_filemode_raw(te) == GIT_FILEMODE_TREE);
+}
+
+/* Does any other entry of `t` have the name of entry `te`? */
+static int diff_has_twin(const git_tree *t, const git_tree_entry *te)
+{
+	return git_tree_entry_byname(t, git_tree_entry_name(te)) != te;
+}
+
+static int diff_push(diff_state *d, const git_tree_entry *te, int gone)
+{
+	diff_item *it;
+
+	if (d->n >= d->max)
+		return DIFF_REFUSE;
+	if (d->check(d->path.ptr, d->path.len, d->payload))
+		return DIFF_REFUSE;
+	if (tgpl_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)) < 0)
+		return tgpl_error(d->ctx, TGPL_ENOMEM, "out of memory");
+	it = &d->v[d->n];
+	if (!(it->path = tgpl_strndup(d->path.ptr, d->path.len)))
+		return tgpl_error(d->ctx, TGPL_ENOMEM, "out of memory");
+	it->len = d->path.len;
+	it->gone = gone;
+	it->mode = (unsigned int)git_tree_entry_filemode_raw(te);
+	git_oid_cpy(&it->oid, git_tree_entry_id(te));
+	d->n++;
+	return 0;
+}
+
+static int diff_lookup(git_tree **out, diff_state *d, const git_tree_entry *te)
+{
+	if (git_tree_lookup(out, d->src->repo, git_tree_entry_id(te)) < 0)
+		return git_fail(d->ctx, TGPL_EGIT, "cannot read a tree of", d->src->path);
+	return 0;
+}
+
+static int diff_trees(diff_state *d, const git_tree *old, const git_tree *new, int depth);
+
+/* Entry `te` (named, under the current path) as wholly gone or wholly new. */
+static int diff_whole(diff_state *d, const git_tree_entry *te, int gone, int depth)
+{
+	size_t base = d->path.len;
+	git_tree *t = NULL;
+	size_t i, n;
+	int rc = 0;
+
+	if (!diff_entry_plain(te) || depth > DIFF_MAX_DEPTH)
+		return DIFF_REFUSE;
+	if (tgpl_buf_puts(&d->path, git_tree_entry_name(te)) < 0)
+		return tgpl_error(d->ctx, TGPL_ENOMEM, "out of memory");
+	if (git_tree_entry_filemode_raw(te) != GIT_FILEMODE_TREE) {
+		rc = diff_push(d, te, gone);
+	} else if (tgpl_buf_putc(&d->path, '/') < 0) {
+		rc = tgpl_error(d->ctx, TGPL_ENOMEM, "out of memory");
+	} else if ((rc = diff_lookup(&t, d, te)) == 0) {
+		n = git_tree_entrycount(t);
+		for (i = 0; i < n && rc == 0; i++)
+			rc = diff_whole(d, git_tree_entry_byindex(t, i), gone, depth + 1);
+		git_tree_free(t);
+	}
+	d->path.len = base;
+	d->path.ptr[base] = '\0';
+	return rc;
+}
+
+static int diff_trees(diff_state *d, const git_tree *old, const git_tree *new, int depth)
+{
+	size_t i, n, base = d->path.len;
+	int rc = 0;
+
+	if (depth > DIFF_MAX_DEPTH)
+		return DIFF_REFUSE;
+	n = git_tree_entrycount(new);
+	for (i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *ne = git_tree_entry_byindex(new, i);
+		const git_tree_entry *oe = git_tree_entry_byname(old, git_tree_entry_name(ne));
+
+		if (diff_has_twin(new, ne) || !diff_entry_plain(ne) || (oe && !diff_entry_plain(oe)))
+			return DIFF_REFUSE;
+		if (oe && git_tree_entry_filemode_raw(oe) == git_tree_entry_filemode_raw(ne) &&
+		    git_oid_equal(git_tree_entry_id(oe), git_tree_entry_id(ne)))
+			continue;   /* the same file, or the same subtree */
+		if (oe && git_tree_entry_filemode_raw(oe) == GIT_FILEMODE_TREE &&
+		    git_tree_entry_filemode_raw(ne) == GIT_FILEMODE_TREE) {
+			git_tree *ot = NULL, *nt = NULL;
+
+			if (tgpl_buf_puts(&d->path, git_tree_entry_name(ne)) < 0 ||
+			    tgpl_buf_putc(&d->path, '/') < 0)
+				rc = tgpl_error(d->ctx, TGPL_ENOMEM, "out of memory");
+			else if ((rc = diff_lookup(&ot, d, oe)) == 0 && (rc = diff_lookup(&nt, d, ne)) == 0)
+				rc = diff_trees(d, ot, nt, depth + 1);
+			git_tree_free(ot);
+			git_tree_free(nt);
+			d->path.len = base;
+			d->path.ptr[base] = '\0';
+			continue;
+		}
+		if (oe)
+			rc = diff_whole(d, oe, 1, depth);
+		if (rc == 0)
+			rc = diff_whole(d, ne, 0, depth);
+	}
+	n = git_tree_entrycount(old);
+	for (i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *oe = git_tree_entry_byindex(old, i);
+
+		if (diff_has_twin(old, oe))
+			return DIFF_REFUSE;
+		if (!git_tree_entry_byname(new, git_tree_entry_name(oe)))
+			rc = diff_whole(d, oe, 1, depth);
+	}
+	return rc;
+}
+
+int walk_diff(walk_source *s, tgpl_ctx *ctx, const char *base_tree, size_t max_changes,
+	      walk_path_cb check, walk_path_cb gone, walk_cb cb, void *payload)
+{
+	diff_state d;
+	git_tree *old = NULL;
+	git_odb *odb = NULL;
+	git_oid id;
+	size_t i;
+	int rc;
+
+	if (!s->repo || !s->tree || !base_tree || git_oid_fromstr(&id, base_tree) < 0 ||
+	    git_tree_lookup(&old, s->repo, &id) < 0) {
+		git_error_clear();
+		return DIFF_REFUSE;
+	}
+	memset(&d, 0, sizeof(d));
+	d.src = s;
+	d.ctx = ctx;
+	d.max = max_changes;
+	d.check = check;
+	d.payload = payload;
+	if (tgpl_buf_puts(&d.path, "") < 0)
+		rc = tgpl_error(ctx, TGPL_ENOMEM, "out of memory");
+	else
+		rc = diff_trees(&d, old, s->tree, 0);
+	git_tree_free(old);
+	if (rc == 0 && git_repository_odb(&odb, s->repo) < 0)
+		rc = git_fail(ctx, TGPL_EGIT, "cannot open the object database of", s->path);
+	for (i = 0; i < d.n && rc == 0; i++) {
+		const diff_item *it = &d.v[i];
+		walk_entry e;
+		size_t size;
+		git_object_t type;
+
+		if (tgpl_interrupted(ctx)) {
+			rc = tgpl_error(ctx, TGPL_EINTR, "interrupted");
+			break;
+		}
+		if (it->gone) {
+			rc = gone(it->path, it->len, payload);
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		e.path = it->path;
+		e.path_len = it->len;
+		e.mode = it->mode;
+		git_oid_tostr(e.oid, sizeof(e.oid), &it->oid);
+		if (it->mode == GIT_FILEMODE_COMMIT) {
+			e.type = "gitlink";
+			e.size = -1;
+		} else {
+			e.type = it->mode == GIT_FILEMODE_LINK ? "symlink" : "file";
+			if (git_odb_read_header(&size, &type, odb, &it->oid) < 0) {
+				const git_error *ge = git_error_last();
+				rc = tgpl_error(ctx, TGPL_EGIT, "repository '%s': cannot read blob %s of '%s': %s",
+						s->path, e.oid, e.path,
+						ge && ge->message ? ge->message : "object missing or corrupt");
+				break;
+			}
+			e.size = (int64_t)size;
+		}
+		rc = cb(&e, payload);
+	}
+	git_odb_free(odb);
+	diff_items_free(&d);
+	tgpl_buf_release(&d.path);
+	return rc;
 }

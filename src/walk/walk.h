@@ -66,4 +66,36 @@ int walk_read(walk_content **handle, const void **data, size_t *len,
 	      walk_source *src, tgpl_ctx *ctx, const walk_entry *e);
 void walk_content_free(walk_content *c);
 
+
+/*
+ * What differs between the tree `base_tree` (hex id, e.g. of an earlier
+ * scanned revision) and the revision opened: unchanged subtrees are skipped
+ * by their tree id.  First the changes are listed (at most `max_changes`);
+ * `check` sees every changed path (gone or new) and a nonzero return
+ * refuses the diff.  Then `gone` receives each path of the base tree that
+ * is not in the new tree as it was, and `cb` each entry of the new tree
+ * that is new or changed, exactly as walk_run() would give it.
+ * Returns 0 when done, 1 when the diff cannot stand for a walk (not a git
+ * source, base tree missing, too many changes, a refused path, duplicate
+ * names or odd modes in a changed tree) and nothing was called but `check`,
+ * or a negative error.
+ */
+typedef int (*walk_path_cb)(const char *path, size_t len, void *payload);
+int walk_diff(walk_source *src, tgpl_ctx *ctx, const char *base_tree, size_t max_changes,
+	      walk_path_cb check, walk_path_cb gone, walk_cb cb, void *payload);
+
+/*
+ * A blob reader of its own for another thread (libgit2 objects are not
+ * shared between threads): it opens the repository of `src` again, as
+ * walk_open() did, when first used.  Open it on the thread that reads.
+ * Only for git sources; a directory walk hands its content over itself.
+ */
+typedef struct walk_reader walk_reader;
+int walk_reader_new(walk_reader **out, const walk_source *src);
+int walk_reader_read(walk_content **handle, const void **data, size_t *len, walk_reader *r,
+		     tgpl_ctx *ctx, const char *oid, const char *path);
+void walk_reader_free(walk_reader *r);
+/* Is this a git source (whose blobs a walk_reader can read)? */
+int walk_is_git(const walk_source *src);
+
 #endif

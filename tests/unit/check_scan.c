@@ -1220,6 +1220,124 @@ START_TEST(mode_column_reads_as_the_git_mode_digits)
 }
 END_TEST
 
+/* ---- rescans from an earlier revision ----------------------------------------- */
+
+/* Every row a scan stores for the revision of commit `commit`, as text. */
+static void revision_rows(e2e_list *out, const char *db, const char *commit)
+{
+	e2e_db_rows(out, db,
+		"SELECT 'rev', v.commit_id, v.tree_id, v.declared, v.engine FROM revisions v"
+		" WHERE v.commit_id = ?1", commit, NULL);
+	e2e_db_rows(out, db,
+		"SELECT f.path, f.mode, f.type, f.oid, f.size, f.concluded, f.decided_by"
+		" FROM files f JOIN revisions v ON v.id = f.rev_id WHERE v.commit_id = ?1"
+		" ORDER BY f.path", commit, NULL);
+}
+
+static void rm_in(const char *dir, const char *rel)
+{
+	char *p = e2e_path(dir, rel);
+
+	ck_assert_int_eq(e2e_rm_rf(p), 0);
+	free(p);
+}
+
+START_TEST(rescan_from_an_earlier_revision_stores_the_rows_of_a_cold_scan)
+{
+	char *repo = e2e_mkdtemp("repo"), *warm = tmp_file("warm.db"), *link, *mit, *bsd, *isc, *p;
+	char *commits[6];
+	size_t i, n = 0;
+
+	e2e_git_init(repo);
+	mit = e2e_license_text("MIT", "Copyright (c) 2020 Root");
+	bsd = e2e_license_text("BSD-3-Clause", "Copyright (c) 2020 Vendor");
+	isc = e2e_license_text("ISC", "Copyright (c) 2020 Sidecar");
+	e2e_write_str(repo, "LICENSE", mit);
+	e2e_write_str(repo, "src/a.c", "int a;\n");
+	e2e_write_str(repo, "src/b.c", "// SPDX-License-Identifier: Apache-2.0\nint b;\n");
+	e2e_write_str(repo, "vendor/x/LICENSE", bsd);
+	e2e_write_str(repo, "vendor/x/y.c", "int y;\n");
+	e2e_write_str(repo, "docs/deep/readme.txt", "notes\n");
+	e2e_write_str(repo, "img/p", "a file that becomes a directory\n");
+	e2e_write_str(repo, "gone/old.txt", "removed later\n");
+	e2e_write_str(repo, "bin/run.sh", "echo run\n");
+	link = e2e_path(repo, "bin/link");
+	ck_assert_int_eq(symlink("../src/a.c", link), 0);
+	e2e_git_date("1600000000 +0000");
+	commits[n++] = e2e_git_commit_all(repo, "first");
+
+	/* Changes below the root that no other file's conclusion depends on: a
+	 * diff from the first revision stands for a walk (a mode, a link target,
+	 * a file that becomes a directory, files added and removed). */
+	e2e_write_str(repo, "src/a.c", "int a = 2;\n");
+	e2e_write_str(repo, "new/n.c", "// SPDX-License-Identifier: GPL-2.0-only\nint n;\n");
+	e2e_write_str(repo, "vendor/x/z.c", "int z;\n");
+	rm_in(repo, "gone");
+	rm_in(repo, "img/p");
+	p = e2e_path(repo, "bin/run.sh");
+	ck_assert_int_eq(chmod(p, 0755), 0);
+	free(p);
+	ck_assert_int_eq(unlink(link), 0);
+	ck_assert_int_eq(symlink("../src/b.c", link), 0);
+	e2e_write_str(repo, "img/p/q.c", "int q;\n");
+	e2e_git_date("1600003600 +0000");
+	commits[n++] = e2e_git_commit_all(repo, "second");
+
+	/* A licence file changes: the files under it conclude otherwise. */
+	e2e_write_str(repo, "vendor/x/LICENSE", isc);
+	e2e_write_str(repo, "docs/deep/readme.txt", "more notes\n");
+	e2e_git_date("1600007200 +0000");
+	commits[n++] = e2e_git_commit_all(repo, "third");
+
+	/* A REUSE sidecar appears next to a file that does not change. */
+	e2e_write_str(repo, "src/a.c.license", "SPDX-License-Identifier: ISC\n");
+	e2e_git_date("1600010800 +0000");
+	commits[n++] = e2e_git_commit_all(repo, "fourth");
+
+	/* Back to a plain change deep down, and a directory removed whole. */
+	e2e_write_str(repo, "docs/deep/readme.txt", "notes again\n");
+	rm_in(repo, "img");
+	e2e_git_date("1600014400 +0000");
+	commits[n++] = e2e_git_commit_all(repo, "fifth");
+
+	for (i = 0; i < n; i++) {
+		char name[32], what[64], *cold;
+		e2e_list a = E2E_LIST_INIT, b = E2E_LIST_INIT;
+		long long wf, cf, wa, ca;
+
+		/* warm: each revision scanned into the database of the ones before */
+		scan_expect(warm, commits[i], repo, 0);
+		snprintf(name, sizeof(name), "cold%zu.db", i);
+		cold = tmp_file(name);
+		scan_expect(cold, commits[i], repo, 0);
+		revision_rows(&a, warm, commits[i]);
+		revision_rows(&b, cold, commits[i]);
+		snprintf(what, sizeof(what), "revision %zu: rescan vs cold scan", i + 1);
+		ck_assert_msg(a.n > 5, "%s: only %zu rows", what, a.n);
+		e2e_list_assert_eq(&a, &b, what);
+		/* the scan's counts are those of a full walk */
+		wf = e2e_db_int(warm, "SELECT files FROM scans ORDER BY id DESC LIMIT 1", NULL);
+		cf = e2e_db_int(cold, "SELECT files FROM scans ORDER BY id DESC LIMIT 1", NULL);
+		wa = e2e_db_int(warm, "SELECT analysed + reused FROM scans ORDER BY id DESC LIMIT 1", NULL);
+		ca = e2e_db_int(cold, "SELECT analysed + reused FROM scans ORDER BY id DESC LIMIT 1", NULL);
+		ck_assert_int_eq(wf, cf);
+		ck_assert_int_eq(wa, ca);
+		e2e_list_release(&a);
+		e2e_list_release(&b);
+		free(cold);
+	}
+	assert_integrity_ok(warm);
+	for (i = 0; i < n; i++)
+		free(commits[i]);
+	free(isc);
+	free(bsd);
+	free(mit);
+	free(link);
+	free(warm);
+	free(repo);
+}
+END_TEST
+
 static Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan (end to end)");
@@ -1243,6 +1361,7 @@ static Suite *scan_suite(void)
 	e2e_add_test(s, plain_directory_files_hash_as_git_blobs_and_a_fifo_is_skipped, 120);
 	e2e_add_test(s, swhids_of_files_match_git_hash_object, 120);
 	e2e_add_test(s, mode_column_reads_as_the_git_mode_digits, 120);
+	e2e_add_test(s, rescan_from_an_earlier_revision_stores_the_rows_of_a_cold_scan, 120);
 	return s;
 }
 
