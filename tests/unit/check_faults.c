@@ -2,7 +2,7 @@
  * check_faults.c — tgpl under faults and hostile inputs, mostly through the
  * real binary ($TGPL_BIN): failed allocations, two writers on one
  * database, a full disk, a read-only database, a corrupt pack file, a 2 GiB
- * sparse file and a FIFO, nesting past the walker's cap, a tree of 200,000
+ * sparse file and a FIFO, nesting past the walker's cap, a tree of 1,000,000
  * entries in bounded memory, and the inputs the fuzz targets (tests/fuzz/)
  * found, each written by its test.
  *
@@ -1368,10 +1368,10 @@ END_TEST
 
 /* ---- 6. scale ------------------------------------------------------------------------------ */
 
-#define MANY_ENTRIES 200000
+#define MANY_ENTRIES 1000000
 #define MANY_BLOBS   1000
 
-START_TEST(tree_of_200000_entries_scans_in_bounded_memory)
+START_TEST(tree_of_a_million_entries_scans_in_bounded_memory)
 {
 	char *repo = fast_repo("many", MANY_ENTRIES, MANY_BLOBS), *db = tmp_file("many.db");
 	const char *argv[] = { e2e_tgpl_bin(), "scan", "--db", db, repo, NULL };
@@ -1390,10 +1390,10 @@ START_TEST(tree_of_200000_entries_scans_in_bounded_memory)
 	took = now_seconds();
 	spawn(&r, &ru, e2e_tmp, NULL, argv, 300);
 	took = now_seconds() - took;
-	assert_no_memory_report(&r, "200,000 entries");
-	assert_exit(&r, 0, "200,000 entries");
+	assert_no_memory_report(&r, "1,000,000 entries");
+	assert_exit(&r, 0, "1,000,000 entries");
 	e2e_run_release(&r);
-	fprintf(stderr, "200,000 entries: %.1f s, max RSS %ld MB\n", took, ru.ru_maxrss / 1024);
+	fprintf(stderr, "1,000,000 entries: %.1f s, max RSS %ld MB\n", took, ru.ru_maxrss / 1024);
 	ck_assert_int_eq(count(db, "files"), MANY_ENTRIES);
 	ck_assert_int_eq(count(db, "blobs"), MANY_BLOBS);
 	ck_assert_msg(ru.ru_maxrss / 1024 < limit_mb, "the scan peaked at %ld MB (limit %ld MB)",
@@ -1423,7 +1423,7 @@ static Suite *faults_suite(void)
 	e2e_add_test(s, sparse_2gb_file_is_recorded_too_big_in_bounded_memory_and_a_fifo_is_skipped, 300);
 	e2e_add_test(s, directory_nested_past_the_depth_cap_is_reported_and_skipped, 300);
 	e2e_add_test(s, git_tree_nested_deep_scans_without_crashing, 300);
-	e2e_add_test(s, tree_of_200000_entries_scans_in_bounded_memory, 600);
+	e2e_add_test(s, tree_of_a_million_entries_scans_in_bounded_memory, 600);
 	return s;
 }
 
