@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -28,7 +29,7 @@ enum { OPT_FORMAT = 1, OPT_POLICY, OPT_OUTPUT };
 const cli_option report_options[] = {
 	{ OPT_FORMAT, 'f', "format", "F",
 	  "text (default), json, csv, md, html, spdx-json, spdx3-jsonld, swhid, notice,"
-	  " timeline or timeline-json" },
+	  " timeline, timeline-json or obligation-record" },
 	{ OPT_POLICY, 'p', "policy", "FILE",
 	  "judge the obligations under this policy file, or a shipped one by name; exit 1 if it denies" },
 	{ OPT_OUTPUT, 'o', "output", "FILE", "write the report to FILE (replaced only when complete)" },
@@ -38,6 +39,7 @@ const cli_option report_options[] = {
 typedef struct {
 	tgpl_report_format format;
 	int timeline;                 /* 0, or 1 + tgpl_timeline_format */
+	int record;                   /* obligation-record */
 	const char *policy;
 	const char *output;
 } report_args;
@@ -52,9 +54,11 @@ static int on_option(int id, const char *value, void *payload)
 		a->timeline = strcmp(value, "timeline") == 0        ? 1 + TGPL_TIMELINE_TEXT
 			      : strcmp(value, "timeline-json") == 0 ? 1 + TGPL_TIMELINE_JSON
 								    : 0;
-		if (!a->timeline && tgpl_report_format_from_name(&a->format, value) < 0) {
-			cli_error("report: unknown format '%s' (one of: %s, timeline, timeline-json)", value,
-				  tgpl_report_format_names());
+		/* What a model trained on the corpus carries (tgpl obligations --record). */
+		a->record = strcmp(value, "obligation-record") == 0;
+		if (!a->timeline && !a->record && tgpl_report_format_from_name(&a->format, value) < 0) {
+			cli_error("report: unknown format '%s' (one of: %s, timeline, timeline-json,"
+				  " obligation-record)", value, tgpl_report_format_names());
 			return EXIT_USAGE;
 		}
 		break;
@@ -71,8 +75,8 @@ static int on_option(int id, const char *value, void *payload)
 /* Formats that show the obligations (the others only need them for --policy's exit status). */
 static int shows_obligations(const report_args *a)
 {
-	return !a->timeline && a->format != TGPL_REPORT_SPDX_JSON && a->format != TGPL_REPORT_SPDX3_JSONLD &&
-	       a->format != TGPL_REPORT_SWHID;
+	return a->record || (!a->timeline && a->format != TGPL_REPORT_SPDX_JSON && a->format != TGPL_REPORT_SPDX3_JSONLD &&
+	       a->format != TGPL_REPORT_SWHID);
 }
 
 static tgpl_ctx *signal_ctx;
@@ -161,7 +165,7 @@ static int open_temp(const char *path, char **tmp)
 
 int cmd_report(const cli_command *cmd, int argc, char **argv, cli_global *g)
 {
-	report_args a = { TGPL_REPORT_TEXT, 0, NULL, NULL };
+	report_args a = { TGPL_REPORT_TEXT, 0, 0, NULL, NULL };
 	tgpl_report_options opts = TGPL_REPORT_OPTIONS_INIT;
 	tgpl_ctx *ctx = NULL;
 	tgpl_engine *engine = NULL;
@@ -250,6 +254,14 @@ int cmd_report(const cli_command *cmd, int argc, char **argv, cli_global *g)
 		if (rc == 0 && !*text && a.timeline == 1 + TGPL_TIMELINE_TEXT)
 			rc = write_all("no licence changes recorded\n", 28, &out) < 0 ? TGPL_EIO : 0;
 		else if (rc == 0 && write_all(text, strlen(text), &out) < 0)
+			rc = TGPL_EIO;
+		free(text);
+	} else if (a.record) {
+		char *text = NULL;
+
+		rc = tgpl_obligation_record_json(&text, ctx, obl,
+						 opts.created > 0 ? opts.created : (int64_t)time(NULL));
+		if (rc == 0 && (write_all(text, strlen(text), &out) < 0 || write_all("\n", 1, &out) < 0))
 			rc = TGPL_EIO;
 		free(text);
 	} else {

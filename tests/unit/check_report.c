@@ -295,7 +295,7 @@ START_TEST(unknown_format_is_a_usage_error_naming_every_format)
 	e2e_tgpl(&r, e2e_tmp, "report", "--format", "pdf", NULL);
 	assert_exit(&r, 2, "report --format pdf");
 	ck_assert_msg(strstr(r.err, "tgpl: report: unknown format 'pdf' (one of: text, json, csv, md, html, "
-				    "spdx-json, spdx3-jsonld, swhid, notice, timeline, timeline-json)") != NULL,
+				    "spdx-json, spdx3-jsonld, swhid, notice, timeline, timeline-json, obligation-record)") != NULL,
 		      "<%s>", r.err);
 	ck_assert_uint_eq(r.out_len, 0);
 	e2e_run_release(&r);
@@ -1038,6 +1038,34 @@ START_TEST(a_policy_that_denies_exits_1_after_writing_the_whole_report)
 }
 END_TEST
 
+/* The lineage record from report is the one tgpl obligations --record writes. */
+START_TEST(obligation_record_format_is_the_record_obligations_writes)
+{
+	char *rec = e2e_path(e2e_tmp, "model.json"), *want;
+	obl_corpus c;
+	json_t *j;
+	e2e_run r;
+
+	obl_corpus_make(&c);
+	setenv("SOURCE_DATE_EPOCH", REPORT_TIME, 1);
+	e2e_tgpl(&r, e2e_tmp, "obligations", "--db", c.db, "--record", rec, NULL);
+	ck_assert_msg(r.status == 0 || r.status == 1, "obligations --record: exit %d: %s", r.status, r.err);
+	e2e_run_release(&r);
+	want = e2e_read_file(rec, NULL);
+	ck_assert_ptr_nonnull(want);
+
+	run_obl_report(&r, &c, NULL, "obligation-record", 0);
+	ck_assert_str_eq(r.out, want);
+	j = parse_json(&r);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "schema")), "tgpl-obligation-record/1");
+	json_decref(j);
+	e2e_run_release(&r);
+	free(want);
+	free(rec);
+	obl_corpus_release(&c);
+}
+END_TEST
+
 START_TEST(a_conflict_appears_with_its_sentence_in_md_and_html)
 {
 	const char *sentence;
@@ -1621,6 +1649,7 @@ static Suite *report_suite(void)
 	e2e_add_test(s, html_in_headless_chromium_shows_names_as_text_and_runs_no_script_from_data, 180);
 	e2e_add_test(s, json_has_weight_release_with_its_evidence_lines_and_a_verdict_per_repository, 120);
 	e2e_add_test(s, a_policy_that_denies_exits_1_after_writing_the_whole_report, 180);
+	e2e_add_test(s, obligation_record_format_is_the_record_obligations_writes, 120);
 	e2e_add_test(s, a_conflict_appears_with_its_sentence_in_md_and_html, 120);
 	e2e_add_test(s, notice_lists_each_attribution_licence_once_with_copyright_lines_and_text, 120);
 	e2e_add_test(s, csv_obligation_column_lists_what_each_file_triggers_and_is_neutralised, 120);
