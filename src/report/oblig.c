@@ -325,47 +325,17 @@ size_t report_obl_n_files(const tgpl_obligation *o)
 	return n;
 }
 
-/*
- * The model keeps the origin as stored, which may carry credentials
- * ("https://user:token@host/..."); a report prints the revision's cleaned
- * origin instead (corpus.c), in the evidence and in its SWHID.
- */
+/* The model's origin and SWHID carry no credentials (tgpl_url_redact). */
 const char *report_obl_origin(const report *r, const tgpl_evidence *e)
 {
-	size_t rev = r->obl ? rev_of(r, e) : NO_REV;
-
-	return rev == NO_REV ? NULL : r->revs[rev].origin;
+	(void)r;
+	return e->origin;
 }
 
 int report_obl_swhid(report *r, const tgpl_evidence *e, tgpl_buf *out)
 {
-	const char *origin = report_obl_origin(r, e);
-	char *esc = NULL;
-	int rc = 0;
-
 	tgpl_buf_clear(out);
-	if (!e->swhid || !e->oid || !*e->oid)
-		return 0;
-	if (!origin && rev_of(r, e) != NO_REV)
-		origin = e->repo_path;   /* what the model names a repository without a remote by */
-	if (tgpl_buf_printf(out, "swh:1:cnt:%s", e->oid) < 0)
-		rc = -1;
-	if (rc == 0 && origin &&
-	    (tgpl_swhid_qualifier_escape(&esc, origin, strlen(origin)) < 0 ||
-	     tgpl_buf_printf(out, ";origin=%s", esc) < 0))
-		rc = -1;
-	free(esc);
-	esc = NULL;
-	if (rc == 0 && e->commit && tgpl_buf_printf(out, ";anchor=swh:1:rev:%s", e->commit) < 0)
-		rc = -1;
-	if (rc == 0 && e->path &&
-	    (tgpl_swhid_qualifier_escape(&esc, e->path, strlen(e->path)) < 0 ||
-	     tgpl_buf_printf(out, ";path=/%s", esc) < 0))
-		rc = -1;
-	free(esc);
-	if (rc == 0 && e->start_line &&
-	    tgpl_buf_printf(out, ";lines=%u-%u", e->start_line,
-			    e->end_line >= e->start_line ? e->end_line : e->start_line) < 0)
-		rc = -1;
-	return rc < 0 ? oom(r) : 0;
+	if (e->swhid && tgpl_buf_puts(out, e->swhid) < 0)
+		return oom(r);
+	return 0;
 }
