@@ -47,6 +47,28 @@ static void set_release(conclusion_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * The LGPL-3.0 is the GPL-3.0 with additional permissions, and a project
+ * under it ships both texts (COPYING and COPYING.LESSER): together they
+ * are the LGPL, not both licences.  The LGPL id when {a, b} is such a
+ * pair, else NULL.
+ */
+static const char *lgpl3_pair(const char *a, const char *b)
+{
+	static const char *const gpl[] = { "GPL-3.0-only", "GPL-3.0-or-later" };
+	static const char *const lgpl[] = { "LGPL-3.0-only", "LGPL-3.0-or-later" };
+	size_t i, j;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++) {
+			if (strcmp(a, gpl[i]) == 0 && strcmp(b, lgpl[j]) == 0)
+				return b;
+			if (strcmp(b, gpl[i]) == 0 && strcmp(a, lgpl[j]) == 0)
+				return a;
+		}
+	return NULL;
+}
+
 /* Add or extend (with AND) the conclusion for `key`. */
 static int set_add(conclusion_set *s, const char *key, size_t klen, const char *source,
 		   size_t slen, const char *expr)
@@ -57,11 +79,25 @@ static int set_add(conclusion_set *s, const char *key, size_t klen, const char *
 		conclusion *c = &s->v[i];
 		if (strlen(c->key) == klen && memcmp(c->key, key, klen) == 0) {
 			tgpl_buf b = TGPL_BUF_INIT;
+			const char *lgpl = lgpl3_pair(c->expr, expr);
+
 			if (strcmp(c->expr, expr) == 0)
 				return 0;
-			if (tgpl_buf_printf(&b, "%s AND %s", c->expr, expr) < 0) {
+			if (lgpl ? tgpl_buf_puts(&b, lgpl) < 0
+				 : tgpl_buf_printf(&b, "%s AND %s", c->expr, expr) < 0) {
 				tgpl_buf_release(&b);
 				return TGPL_ENOMEM;
+			}
+			if (lgpl == expr) {
+				/* The LGPL's own file decides. */
+				char *src = tgpl_strndup(source, slen);
+
+				if (!src) {
+					tgpl_buf_release(&b);
+					return TGPL_ENOMEM;
+				}
+				free(c->source);
+				c->source = src;
 			}
 			free(c->expr);
 			c->expr = tgpl_buf_detach(&b);

@@ -87,6 +87,37 @@ START_TEST(root_metadata_decides_when_no_licence_file_covers_a_file)
 }
 END_TEST
 
+/* COPYING (GPL-3.0) beside COPYING.LESSER (LGPL-3.0) is how the LGPL is shipped: LGPL-3.0. */
+START_TEST(gpl_3_text_beside_lgpl_3_text_is_the_lgpl)
+{
+	char *repo = e2e_mkdtemp("repo"), *db, *declared, *gpl, *lgpl;
+	e2e_list got = E2E_LIST_INIT, want = E2E_LIST_INIT;
+
+	e2e_git_init(repo);
+	gpl = e2e_license_text("GPL-3.0-only", NULL);
+	lgpl = e2e_license_text("LGPL-3.0-only", NULL);
+	e2e_write_str(repo, "COPYING", gpl);
+	e2e_write_str(repo, "COPYING.LESSER", lgpl);
+	e2e_write_str(repo, "src/lib.c", "int lib;\n");
+	free(gpl);
+	free(lgpl);
+	free(e2e_git_commit_all(repo, "one"));
+	db = scan(repo, "t.db");
+	conclusions(&got, db);
+	e2e_list_add(&want, "COPYING\tGPL-3.0-only\town");
+	e2e_list_add(&want, "COPYING.LESSER\tLGPL-3.0-only\town");
+	e2e_list_add(&want, "src/lib.c\tLGPL-3.0-only\tlicense-file:COPYING.LESSER");
+	e2e_list_assert_eq(&got, &want, "conclusions");
+	declared = e2e_db_str(db, "SELECT declared FROM revisions", (char *)NULL);
+	ck_assert_str_eq(declared, "LGPL-3.0-only");
+	free(declared);
+	e2e_list_release(&got);
+	e2e_list_release(&want);
+	free(db);
+	free(repo);
+}
+END_TEST
+
 START_TEST(reuse_sidecars_and_annotations_cover_files_without_their_own)
 {
 	char *repo = e2e_mkdtemp("repo"), *db;
@@ -146,6 +177,7 @@ int main(void)
 
 	e2e_add_test(s, own_tags_win_then_the_nearest_licence_file_above, 120);
 	e2e_add_test(s, root_metadata_decides_when_no_licence_file_covers_a_file, 120);
+	e2e_add_test(s, gpl_3_text_beside_lgpl_3_text_is_the_lgpl, 120);
 	e2e_add_test(s, reuse_sidecars_and_annotations_cover_files_without_their_own, 120);
 	e2e_add_test(s, licence_file_names_are_recognised_and_programs_are_not, 60);
 	sr = srunner_create(s);
