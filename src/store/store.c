@@ -122,7 +122,13 @@ static int check_schema(tgpl_db *db)
 	int app = 0, version = 0, tables = 0, rc;
 	tgpl_buf sql = TGPL_BUF_INIT;
 
-	if ((rc = read_header(db, &app, &version, &tables)) < 0 || version == TGPL_SCHEMA_VERSION)
+	/* One read transaction, so the three values come from one snapshot
+	 * (another process may be creating the schema meanwhile). */
+	if ((rc = store_exec(db, "BEGIN")) < 0)
+		return rc;
+	rc = read_header(db, &app, &version, &tables);
+	sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+	if (rc < 0 || version == TGPL_SCHEMA_VERSION)
 		return rc;
 	if (db->readonly)
 		return tgpl_error(db->ctx, TGPL_ESCHEMA,
