@@ -26,21 +26,6 @@ static const char gpl_notice[] =
 
 /* ---- helpers ----------------------------------------------------------------- */
 
-static void show(const char *what, const e2e_run *r)
-{
-	fprintf(stderr, "%s: exit %d, signal %d%s\n--- stdout\n%s--- stderr\n%s---\n", what, r->status,
-		r->signal, r->timed_out ? ", timed out" : "", r->out, r->err);
-}
-
-static void assert_exit(const e2e_run *r, int status, const char *what)
-{
-	if (r->status != status || r->timed_out)
-		show(what, r);
-	ck_assert_msg(!r->timed_out, "%s: timed out", what);
-	ck_assert_msg(r->status == status, "%s: exit %d (signal %d), expected %d", what, r->status,
-		      r->signal, status);
-}
-
 static void assert_has(const char *text, size_t len, const char *needle, const char *what)
 {
 	ck_assert_msg(e2e_contains(text, len, needle), "%s lacks <%s>: <%s>", what, needle, text);
@@ -153,7 +138,7 @@ START_TEST(jobs_1_2_and_4_store_identical_database_content)
 		snprintf(name, sizeof(name), "j%s.db", jobs[i]);
 		dbs[i] = tmp(name);
 		e2e_tgpl(&r, e2e_tmp, "scan", "--db", dbs[i], "--jobs", jobs[i], repo, NULL);
-		assert_exit(&r, 0, name);
+		e2e_assert_exit(&r, 0, name);
 		e2e_run_release(&r);
 	}
 	ck_assert_int_eq(e2e_db_int(dbs[0], "SELECT count(*) FROM files", NULL), 400 + 3);
@@ -186,10 +171,10 @@ START_TEST(max_file_size_skips_are_recorded_as_too_big_for_any_jobs)
 	e2e_run r;
 
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db1, "--jobs", "1", "--max-file-size", "4096", repo, NULL);
-	assert_exit(&r, 0, "-j1 --max-file-size 4096");
+	e2e_assert_exit(&r, 0, "-j1 --max-file-size 4096");
 	e2e_run_release(&r);
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db2, "--jobs", "2", "--max-file-size=4096", repo, NULL);
-	assert_exit(&r, 0, "-j2 --max-file-size 4096");
+	e2e_assert_exit(&r, 0, "-j2 --max-file-size 4096");
 	e2e_run_release(&r);
 	{
 		char *skipped = e2e_db_str(db1, "SELECT skipped FROM analyses WHERE blob_id = ?1", big_oid, NULL);
@@ -205,7 +190,7 @@ START_TEST(max_file_size_skips_are_recorded_as_too_big_for_any_jobs)
 	{
 		char *db3 = tmp("default.db");
 		e2e_tgpl(&r, e2e_tmp, "scan", "--db", db3, repo, NULL);
-		assert_exit(&r, 0, "default cap");
+		e2e_assert_exit(&r, 0, "default cap");
 		e2e_run_release(&r);
 		ck_assert_int_eq(e2e_db_int(db3, "SELECT count(*) FROM analyses WHERE skipped = 'too-big'",
 					    NULL), 0);
@@ -381,7 +366,7 @@ START_TEST(corpus_scans_paths_relative_to_its_file_at_the_revisions_it_names)
 	list = e2e_path(listdir, "corpus.txt");
 	/* Run from elsewhere: relative paths follow the corpus file, not the cwd. */
 	e2e_tgpl(&r, "/", "scan", "--db", db, "--corpus", list, NULL);
-	assert_exit(&r, 0, "scan --corpus");
+	e2e_assert_exit(&r, 0, "scan --corpus");
 	assert_has(r.out, r.out_len, "scanned 4 of 4 repositories", "stdout");
 	e2e_run_release(&r);
 	{
@@ -409,7 +394,7 @@ START_TEST(corpus_scans_paths_relative_to_its_file_at_the_revisions_it_names)
 		free(list);
 		list = e2e_path(listdir, "two.txt");
 		e2e_tgpl(&r, e2e_tmp, "scan", "--db", db2, "--rev", "v1", "--corpus", list, NULL);
-		assert_exit(&r, 0, "--rev with --corpus");
+		e2e_assert_exit(&r, 0, "--rev with --corpus");
 		e2e_run_release(&r);
 		ck_assert_int_eq(e2e_db_count(db2, "SELECT 1 FROM revisions WHERE commit_id = ?1", first_b, NULL), 1);
 		ck_assert_int_eq(e2e_db_count(db2, "SELECT 1 FROM revisions WHERE commit_id = ?1", second_b, NULL), 1);
@@ -444,7 +429,7 @@ START_TEST(failing_repositories_are_reported_by_line_and_the_scan_goes_on)
 		      "b\n");
 	list = e2e_path(e2e_tmp, "corpus.txt");
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--corpus", "corpus.txt", NULL);
-	assert_exit(&r, 3, "corpus with failures");
+	e2e_assert_exit(&r, 3, "corpus with failures");
 	/* Each failure names its line and its subject, as it happens. */
 	assert_has(r.err, r.err_len, "tgpl: corpus.txt:2: cannot scan 'missing'", "stderr");
 	assert_has(r.err, r.err_len, "cannot scan 'missing': No such file or directory", "stderr");
@@ -483,7 +468,7 @@ START_TEST(malformed_corpus_is_a_usage_error_naming_each_line_and_scans_nothing)
 
 	e2e_write_str(e2e_tmp, "corpus.txt", "a\na v1 extra\n# fine\nbad\\escape\na\n");
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--corpus", "corpus.txt", NULL);
-	assert_exit(&r, 2, "malformed corpus");
+	e2e_assert_exit(&r, 2, "malformed corpus");
 	assert_has(r.err, r.err_len, "tgpl: corpus.txt:2: more than two fields", "stderr");
 	assert_has(r.err, r.err_len, "tgpl: corpus.txt:4: a backslash escapes only", "stderr");
 	assert_has(r.err, r.err_len, "corpus 'corpus.txt' has 2 malformed lines; nothing was scanned", "stderr");
@@ -493,7 +478,7 @@ START_TEST(malformed_corpus_is_a_usage_error_naming_each_line_and_scans_nothing)
 
 	/* A missing corpus file is a usage error too. */
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--corpus", "nope.txt", NULL);
-	assert_exit(&r, 2, "missing corpus");
+	e2e_assert_exit(&r, 2, "missing corpus");
 	assert_has(r.err, r.err_len, "cannot open corpus 'nope.txt': No such file or directory", "stderr");
 	e2e_run_release(&r);
 	free(db);
@@ -523,7 +508,7 @@ START_TEST(corpus_read_from_a_pipe_reports_malformed_lines_as_failures)
 	fputs("a\na b c\n", f);
 	fclose(f);
 	e2e_finish(&p, &r, 60);
-	assert_exit(&r, 3, "corpus from a FIFO");
+	e2e_assert_exit(&r, 3, "corpus from a FIFO");
 	assert_has(r.err, r.err_len, "fifo:2: more than two fields", "stderr");
 	assert_has(r.err, r.err_len, "1 malformed corpus line: ", "stderr");
 	ck_assert_int_eq(e2e_db_int(db, "SELECT count(*) FROM repositories", NULL), 1);
@@ -561,7 +546,7 @@ START_TEST(shards_take_the_lines_whose_index_modulo_n_is_k)
 		snprintf(dbname, sizeof(dbname), "s%d.db", k);
 		db = tmp(dbname);
 		e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--shard", shard, "--corpus", "corpus.txt", NULL);
-		assert_exit(&r, 0, shard);
+		e2e_assert_exit(&r, 0, shard);
 		e2e_run_release(&r);
 		stored_paths(&got, db);
 		for (i = k; i < 7; i += 3)
@@ -584,7 +569,7 @@ START_TEST(shards_take_the_lines_whose_index_modulo_n_is_k)
 		db = tmp("mixed.db");
 		e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--shard", "1/2", "--corpus", "corpus.txt",
 			 repos[6], NULL);
-		assert_exit(&r, 0, "paths and corpus");
+		e2e_assert_exit(&r, 0, "paths and corpus");
 		assert_has(r.out, r.out_len, "scanned 4 of 4 repositories (shard 1/2)", "stdout");
 		e2e_run_release(&r);
 		stored_paths(&got, db);
@@ -614,15 +599,15 @@ START_TEST(bad_shard_and_corpus_options_are_usage_errors)
 	e2e_write_str(e2e_tmp, "corpus.txt", "a\n");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		e2e_tgpl(&r, e2e_tmp, "scan", "--shard", bad[i], "--corpus", "corpus.txt", NULL);
-		assert_exit(&r, 2, bad[i]);
+		e2e_assert_exit(&r, 2, bad[i]);
 		assert_has(r.err, r.err_len, "tgpl: scan: --shard takes K/N", bad[i]);
 		e2e_run_release(&r);
 	}
 	e2e_tgpl(&r, e2e_tmp, "scan", "--corpus", "corpus.txt", "--corpus", "corpus.txt", NULL);
-	assert_exit(&r, 2, "--corpus twice");
+	e2e_assert_exit(&r, 2, "--corpus twice");
 	e2e_run_release(&r);
 	e2e_tgpl(&r, e2e_tmp, "scan", "--shard", "0/2", NULL);
-	assert_exit(&r, 2, "nothing to scan");
+	e2e_assert_exit(&r, 2, "nothing to scan");
 	e2e_run_release(&r);
 	{
 		char *db = tmp("tgpl.db");

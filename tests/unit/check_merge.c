@@ -16,21 +16,6 @@
 
 #define COMMIT_DATE "1700000000 +0000"
 
-static void show(const char *what, const e2e_run *r)
-{
-	fprintf(stderr, "%s: exit %d, signal %d%s\n--- stdout\n%s--- stderr\n%s---\n", what, r->status,
-		r->signal, r->timed_out ? ", timed out" : "", r->out, r->err);
-}
-
-static void assert_exit(const e2e_run *r, int status, const char *what)
-{
-	if (r->status != status || r->timed_out)
-		show(what, r);
-	ck_assert_msg(!r->timed_out, "%s: timed out", what);
-	ck_assert_msg(r->status == status, "%s: exit %d (signal %d), expected %d", what, r->status,
-		      r->signal, status);
-}
-
 static void assert_has(const char *text, size_t len, const char *needle, const char *what)
 {
 	ck_assert_msg(e2e_contains(text, len, needle), "%s lacks <%s>: <%s>", what, needle, text);
@@ -134,7 +119,7 @@ static void scan_ok(const char *db, const char *shard)
 		e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--shard", shard, "--corpus", "corpus.txt", NULL);
 	else
 		e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--corpus", "corpus.txt", NULL);
-	assert_exit(&r, 0, shard ? shard : "single scan");
+	e2e_assert_exit(&r, 0, shard ? shard : "single scan");
 	e2e_run_release(&r);
 }
 
@@ -166,7 +151,7 @@ START_TEST(merged_shards_hold_what_one_scan_of_the_corpus_holds)
 
 	scan_shards();
 	e2e_tgpl(&r, e2e_tmp, "merge", out, "s0.db", "s1.db", "s2.db", NULL);
-	assert_exit(&r, 0, "merge");
+	e2e_assert_exit(&r, 0, "merge");
 	assert_has(r.out, r.out_len, "s0.db: 2 repositories, 2 revisions, ", "stdout");
 	assert_has(r.out, r.out_len, "s2.db: 1 repositories, 2 revisions, ", "stdout");
 	e2e_run_release(&r);
@@ -180,7 +165,7 @@ START_TEST(merged_shards_hold_what_one_scan_of_the_corpus_holds)
 	{
 		char *out2 = tmp("out2.db");
 		e2e_tgpl(&r, e2e_tmp, "merge", out2, "s2.db", "s0.db", "s1.db", NULL);
-		assert_exit(&r, 0, "merge in another order");
+		e2e_assert_exit(&r, 0, "merge in another order");
 		e2e_run_release(&r);
 		assert_same_content(single, out2, "shards merged in another order");
 		free(out2);
@@ -205,11 +190,11 @@ START_TEST(merging_the_same_shard_twice_adds_nothing)
 
 	scan_shards();
 	e2e_tgpl(&r, e2e_tmp, "merge", out, "s0.db", "s1.db", NULL);
-	assert_exit(&r, 0, "first merge");
+	e2e_assert_exit(&r, 0, "first merge");
 	e2e_run_release(&r);
 	before = table_counts(out);
 	e2e_tgpl(&r, e2e_tmp, "merge", out, "s1.db", "s0.db", "s1.db", NULL);
-	assert_exit(&r, 0, "merge again");
+	e2e_assert_exit(&r, 0, "merge again");
 	assert_has(r.out, r.out_len,
 		   "s1.db: 0 repositories, 0 revisions, 0 files, 0 blobs, 0 analyses, 0 findings, "
 		   "0 scan runs added\n", "stdout");
@@ -221,11 +206,11 @@ START_TEST(merging_the_same_shard_twice_adds_nothing)
 		char *copy = tmp("copy.db");
 		char *c0, *c1;
 		e2e_tgpl(&r, e2e_tmp, "merge", copy, "s2.db", NULL);
-		assert_exit(&r, 0, "merge s2 into an empty database");
+		e2e_assert_exit(&r, 0, "merge s2 into an empty database");
 		e2e_run_release(&r);
 		c0 = table_counts(copy);
 		e2e_tgpl(&r, e2e_tmp, "merge", copy, "s2.db", NULL);
-		assert_exit(&r, 0, "merge s2 again");
+		e2e_assert_exit(&r, 0, "merge s2 again");
 		e2e_run_release(&r);
 		c1 = table_counts(copy);
 		ck_assert_str_eq(c0, c1);
@@ -247,7 +232,7 @@ START_TEST(another_engine_version_is_refused_and_nothing_is_written)
 
 	scan_shards();
 	e2e_tgpl(&r, e2e_tmp, "merge", out, "s0.db", NULL);
-	assert_exit(&r, 0, "first merge");
+	e2e_assert_exit(&r, 0, "first merge");
 	e2e_run_release(&r);
 	before = table_counts(out);
 	/* s1 as a tgpl with other licence data would have written it. */
@@ -255,7 +240,7 @@ START_TEST(another_engine_version_is_refused_and_nothing_is_written)
 			"UPDATE analyses SET engine = 'tgpl-9.9.9+other';"
 			"UPDATE findings SET engine = 'tgpl-9.9.9+other'");
 	e2e_tgpl(&r, e2e_tmp, "merge", out, "s1.db", "s2.db", NULL);
-	assert_exit(&r, 3, "merge of another engine");
+	e2e_assert_exit(&r, 3, "merge of another engine");
 	assert_has(r.err, r.err_len, "tgpl: cannot merge 's1.db': its results come from engine "
 		   "tgpl-9.9.9+other, database '", "stderr");
 	assert_has(r.err, r.err_len, "1 later input was not merged (--keep-going merges them)", "stderr");
@@ -264,7 +249,7 @@ START_TEST(another_engine_version_is_refused_and_nothing_is_written)
 	ck_assert_str_eq(before, after);
 	/* --keep-going merges the others. */
 	e2e_tgpl(&r, e2e_tmp, "merge", "-k", out, "s1.db", "s2.db", NULL);
-	assert_exit(&r, 3, "merge --keep-going");
+	e2e_assert_exit(&r, 3, "merge --keep-going");
 	assert_has(r.out, r.out_len, "s2.db: 1 repositories", "stdout");
 	assert_has(r.err, r.err_len, "1 of 2 inputs could not be merged", "stderr");
 	e2e_run_release(&r);
@@ -274,7 +259,7 @@ START_TEST(another_engine_version_is_refused_and_nothing_is_written)
 		e2e_db_exec(s0, "UPDATE analyses SET engine = 'old' WHERE blob_id ="
 				" (SELECT min(blob_id) FROM analyses)");
 		e2e_tgpl(&r, e2e_tmp, "merge", fresh, "s0.db", NULL);
-		assert_exit(&r, 3, "input with two engines");
+		e2e_assert_exit(&r, 3, "input with two engines");
 		assert_has(r.err, r.err_len, "holds results of two engines", "stderr");
 		e2e_run_release(&r);
 		ck_assert_int_eq(e2e_db_int(fresh, "SELECT count(*) FROM files", NULL), 0);
@@ -298,18 +283,18 @@ START_TEST(inputs_that_are_not_tgpl_databases_of_this_schema_are_refused)
 	e2e_write_str(e2e_tmp, "junk.db", "not a database at all, just some text\n");
 	/* A tgpl database from a newer schema. */
 	e2e_tgpl(&r, e2e_tmp, "merge", newer, "s0.db", NULL);
-	assert_exit(&r, 0, "make a copy");
+	e2e_assert_exit(&r, 0, "make a copy");
 	e2e_run_release(&r);
 	e2e_db_exec(newer, "PRAGMA user_version = 99");
 	/* An SQLite database that is not ours (made by copying the header-less way: a
 	 * fresh database from tgpl, its application id cleared). */
 	e2e_tgpl(&r, e2e_tmp, "merge", other, "s1.db", NULL);
-	assert_exit(&r, 0, "make another copy");
+	e2e_assert_exit(&r, 0, "make another copy");
 	e2e_run_release(&r);
 	e2e_db_exec(other, "PRAGMA application_id = 0");
 	e2e_tgpl(&r, e2e_tmp, "merge", "-k", out, "junk.db", "newer.db", "other.db", "nope.db", "out.db",
 		 NULL);
-	assert_exit(&r, 3, "bad inputs");
+	e2e_assert_exit(&r, 3, "bad inputs");
 	assert_has(r.err, r.err_len, "tgpl: cannot attach 'junk.db': file is not a database\n", "stderr");
 	snprintf(msg, sizeof(msg), "tgpl: cannot merge 'newer.db': it has schema 99, this tgpl writes %d;"
 		 " upgrade tgpl\n", TGPL_SCHEMA_VERSION);
@@ -322,10 +307,10 @@ START_TEST(inputs_that_are_not_tgpl_databases_of_this_schema_are_refused)
 	ck_assert_int_eq(e2e_db_int(out, "SELECT count(*) FROM repositories", NULL), 0);
 	/* Usage errors. */
 	e2e_tgpl(&r, e2e_tmp, "merge", out, NULL);
-	assert_exit(&r, 2, "merge with one argument");
+	e2e_assert_exit(&r, 2, "merge with one argument");
 	e2e_run_release(&r);
 	e2e_tgpl(&r, e2e_tmp, "--db", "x.db", "merge", out, "s0.db", NULL);
-	assert_exit(&r, 2, "merge with --db");
+	e2e_assert_exit(&r, 2, "merge with --db");
 	assert_has(r.err, r.err_len, "the output database is the first argument", "stderr");
 	e2e_run_release(&r);
 	free(other);
@@ -347,7 +332,7 @@ START_TEST(licence_history_rows_follow_their_repository)
 			" 'MIT' FROM repositories");
 	/* Another repository first in the output, so the ids differ. */
 	e2e_tgpl(&r, e2e_tmp, "merge", out, "s1.db", "s0.db", NULL);
-	assert_exit(&r, 0, "merge with history");
+	e2e_assert_exit(&r, 0, "merge with history");
 	assert_has(r.out, r.out_len, ", 1 licence-history rows added\n", "stdout");
 	e2e_run_release(&r);
 	{
@@ -360,7 +345,7 @@ START_TEST(licence_history_rows_follow_their_repository)
 		free(got);
 	}
 	e2e_tgpl(&r, e2e_tmp, "merge", out, "s0.db", NULL);
-	assert_exit(&r, 0, "merge with history again");
+	e2e_assert_exit(&r, 0, "merge with history again");
 	e2e_run_release(&r);
 	ck_assert_int_eq(e2e_db_int(out, "SELECT count(*) FROM history", NULL), 1);
 	free(s0);
@@ -416,7 +401,7 @@ START_TEST(gnu_parallel_recipe_with_four_shards_equals_a_single_scan)
 	argv[7] = out;
 	argv[8] = NULL;
 	e2e_run_argv(&r, e2e_tmp, argv, 120);
-	assert_exit(&r, 0, "contrib/parallel-scan.sh -n 4 -j 2");
+	e2e_assert_exit(&r, 0, "contrib/parallel-scan.sh -n 4 -j 2");
 	e2e_run_release(&r);
 	assert_same_content(single, out, "GNU parallel recipe vs one scan");
 	ck_assert_int_eq(e2e_db_int(out, "SELECT count(*) FROM scans", NULL), 4);
@@ -483,7 +468,7 @@ START_TEST(slurm_recipe_runs_an_array_then_a_merge_that_equals_a_single_scan)
 	argv[6] = "--cpus-per-task=2";
 	argv[7] = NULL;
 	e2e_run_argv(&r, e2e_tmp, argv, 120);
-	assert_exit(&r, 0, "contrib/slurm-scan.sh submit");
+	e2e_assert_exit(&r, 0, "contrib/slurm-scan.sh submit");
 	assert_has(r.out, r.out_len, "submitted scan array 41 (3 shards) and merge job 42", "stdout");
 	e2e_run_release(&r);
 	logtext = e2e_read_file(log, NULL);

@@ -18,21 +18,6 @@
 
 #define COMMIT_DATE "1700000000 +0000"
 
-static void show(const char *what, const e2e_run *r)
-{
-	fprintf(stderr, "%s: exit %d, signal %d%s\n--- stdout\n%s--- stderr\n%s---\n", what, r->status,
-		r->signal, r->timed_out ? ", timed out" : "", r->out, r->err);
-}
-
-static void assert_exit(const e2e_run *r, int status, const char *what)
-{
-	if (r->status != status || r->timed_out)
-		show(what, r);
-	ck_assert_msg(!r->timed_out, "%s: timed out", what);
-	ck_assert_msg(r->status == status, "%s: exit %d (signal %d), expected %d", what, r->status,
-		      r->signal, status);
-}
-
 static void assert_has(const char *text, size_t len, const char *needle, const char *what)
 {
 	ck_assert_msg(e2e_contains(text, len, needle), "%s lacks <%s>: <%s>", what, needle, text);
@@ -219,7 +204,7 @@ START_TEST(url_is_cloned_bare_into_the_cache_and_stored_under_its_url)
 	e2e_run r;
 
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--cache-dir", cache, url, NULL);
-	assert_exit(&r, 0, "scan URL");
+	e2e_assert_exit(&r, 0, "scan URL");
 	assert_has(r.out, r.out_len, url, "stdout");
 	e2e_run_release(&r);
 	/* Stored under the URL, with the URL as origin, at the origin's HEAD. */
@@ -259,7 +244,7 @@ START_TEST(second_scan_fetches_into_the_same_clone_and_follows_the_default_branc
 	e2e_run r;
 
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--cache-dir", cache, url, NULL);
-	assert_exit(&r, 0, "first scan");
+	e2e_assert_exit(&r, 0, "first scan");
 	e2e_run_release(&r);
 	clone = cache_entry(cache);
 	ck_assert_int_eq(stat(clone, &before), 0);
@@ -274,7 +259,7 @@ START_TEST(second_scan_fetches_into_the_same_clone_and_follows_the_default_branc
 	head2 = e2e_git_line(origin, "rev-parse", "HEAD", NULL);
 
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--cache-dir", cache, url, NULL);
-	assert_exit(&r, 0, "second scan");
+	e2e_assert_exit(&r, 0, "second scan");
 	assert_has(r.out, r.out_len, "4 files", "stdout");
 	e2e_run_release(&r);
 	marker = e2e_path(clone, "tgpl-test-marker");
@@ -299,7 +284,7 @@ START_TEST(second_scan_fetches_into_the_same_clone_and_follows_the_default_branc
 		snprintf(line, sizeof(line), "%s v2\n", url);
 		e2e_write_str(e2e_tmp, "corpus.txt", line);
 		e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--cache-dir", cache, "--corpus", "corpus.txt", NULL);
-		assert_exit(&r, 0, "corpus line with a URL and a tag");
+		e2e_assert_exit(&r, 0, "corpus line with a URL and a tag");
 		assert_has(r.out, r.out_len, "already stored (unchanged)", "stdout");
 		e2e_run_release(&r);
 	}
@@ -325,7 +310,7 @@ START_TEST(failed_clone_is_reported_and_leaves_no_half_cache)
 	snprintf(line, sizeof(line), "%s\n%s\n", url, good);
 	e2e_write_str(e2e_tmp, "corpus.txt", line);
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--cache-dir", cache, "--corpus", "corpus.txt", NULL);
-	assert_exit(&r, 3, "a URL that cannot be cloned");
+	e2e_assert_exit(&r, 3, "a URL that cannot be cloned");
 	assert_has(r.err, r.err_len, "tgpl: corpus.txt:1: cannot reach 'file://", "stderr");
 	assert_has(r.err, r.err_len, "no-such-repo'", "stderr");
 	assert_has(r.err, r.err_len, "1 clone or fetch failed: corpus.txt:1", "stderr");
@@ -375,7 +360,7 @@ START_TEST(clone_interrupted_by_a_failure_midway_is_removed)
 	ck_assert_int_eq(chmod(objpath, 0644), 0);
 	ck_assert_int_eq(unlink(objpath), 0);
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--cache-dir", cache, url, NULL);
-	assert_exit(&r, 3, "clone of a repository with a missing object");
+	e2e_assert_exit(&r, 3, "clone of a repository with a missing object");
 	e2e_run_release(&r);
 	{
 		e2e_list names = E2E_LIST_INIT;
@@ -404,7 +389,7 @@ START_TEST(default_cache_follows_xdg_cache_home)
 
 	setenv("XDG_CACHE_HOME", xdg, 1);
 	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, url, NULL);
-	assert_exit(&r, 0, "scan URL with XDG_CACHE_HOME");
+	e2e_assert_exit(&r, 0, "scan URL with XDG_CACHE_HOME");
 	e2e_run_release(&r);
 	clone = cache_entry(cache);
 	ck_assert_msg(strncmp(clone + strlen(cache) + 1, "origin-", 7) == 0, "<%s>", clone);

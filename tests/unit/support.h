@@ -72,6 +72,11 @@ typedef struct {
 	char *err;         /* stderr, likewise */
 	size_t err_len;
 } e2e_run;
+/* Print a run's exit status and both outputs to stderr (for a failing assertion). */
+void e2e_show(const char *what, const e2e_run *r);
+/* Assert the run exited with `status` and did not time out; shows the run if not. */
+void e2e_assert_exit(const e2e_run *r, int status, const char *what);
+
 
 /* A started program whose output is captured (see e2e_start). */
 typedef struct {

@@ -890,3 +890,18 @@ char *e2e_license_text(const char *id, const char *copyright)
 	tgpl_ctx_free(ctx);
 	return out;
 }
+
+void e2e_show(const char *what, const e2e_run *r)
+{
+	fprintf(stderr, "%s: exit %d, signal %d%s\n--- stdout\n%s--- stderr\n%s---\n", what, r->status,
+		r->signal, r->timed_out ? ", timed out" : "", r->out, r->err);
+}
+
+void e2e_assert_exit(const e2e_run *r, int status, const char *what)
+{
+	if (r->status != status || r->timed_out)
+		e2e_show(what, r);
+	ck_assert_msg(!r->timed_out, "%s: timed out", what);
+	ck_assert_msg(r->status == status, "%s: exit %d (signal %d), expected %d", what, r->status,
+		      r->signal, status);
+}
