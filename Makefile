@@ -162,7 +162,7 @@ check: check-style check-unit check-self
 # tree; .tgpl-policy.toml says what is relaxed and why).  Skipped outside git.
 check-self: all
 	$(Q)if git rev-parse --git-dir >/dev/null 2>&1; then \
-	  TGPL_DATADIR=$(abspath $(SHARE)) $(BIN) --quiet check --policy .tgpl-policy.toml .; \
+	  $(TEST_ENV) $(BIN) --quiet check --policy .tgpl-policy.toml .; \
 	else echo 'check-self: not a git checkout; skipped'; fi
 
 check-unit: $(TEST_BIN) all

@@ -24,6 +24,7 @@
 #include <git2.h>
 
 #include "scan/remote.h"
+#include "walk/walk.h"
 #include "tgpl/scan.h"
 #include "util/util.h"
 
@@ -203,6 +204,9 @@ static int on_sideband(const char *str, int len, void *payload)
  */
 static int fetch_into(git_repository *repo, tgpl_ctx *ctx, const char *url)
 {
+	char *spec = FETCH_SPEC, *origin = NULL;
+	git_strarray specs = { &spec, 1 };
+	git_remote_create_options co;
 	git_fetch_options fo;
 	git_remote *remote = NULL;
 	git_buf head = { NULL, 0, 0 };
@@ -215,14 +219,23 @@ static int fetch_into(git_repository *repo, tgpl_ctx *ctx, const char *url)
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.update_fetchhead = 0;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
-	if (git_remote_lookup(&remote, repo, "origin") < 0) {
-		rc = git_fail(ctx, "cannot read the cached clone of", url);
+	if (walk_origin_url(&origin, repo) < 0) {
+		rc = tgpl_error(ctx, TGPL_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (!git_remote_url(remote) || strcmp(git_remote_url(remote), url) != 0) {
+	if (!origin || strcmp(origin, url) != 0) {
 		rc = tgpl_error(ctx, TGPL_EGIT, "cached clone '%s' belongs to '%s', not '%s'; remove it",
-				git_repository_path(repo), git_remote_url(remote) ? git_remote_url(remote) : "",
-				url);
+				git_repository_path(repo), origin ? origin : "", url);
+		goto done;
+	}
+	/* An anonymous remote with the clone's refspec, not git_remote_lookup()
+	 * (see walk_origin_url), and no url.*.insteadOf rewriting: the cache
+	 * entry is named after the URL as given. */
+	git_remote_create_options_init(&co, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	co.repository = repo;
+	co.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
+	if (git_remote_create_with_opts(&remote, url, &co) < 0) {
+		rc = git_fail(ctx, "cannot read the cached clone of", url);
 		goto done;
 	}
 	if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &fo.callbacks, NULL, NULL) < 0) {
@@ -234,7 +247,7 @@ static int fetch_into(git_repository *repo, tgpl_ctx *ctx, const char *url)
 		rc = git_fail(ctx, "cannot read the default branch of", url);
 		goto done;
 	}
-	if (git_remote_fetch(remote, NULL, &fo, "tgpl: fetch") < 0) {
+	if (git_remote_fetch(remote, &specs, &fo, "tgpl: fetch") < 0) {
 		rc = git_fail(ctx, "cannot fetch", url);
 		goto done;
 	}
@@ -242,6 +255,7 @@ static int fetch_into(git_repository *repo, tgpl_ctx *ctx, const char *url)
 	if (grc == 0 && head.ptr && git_repository_set_head(repo, head.ptr) < 0)
 		rc = git_fail(ctx, "cannot set HEAD of the cached clone of", url);
 done:
+	free(origin);
 	git_buf_dispose(&head);
 	git_remote_free(remote);
 	return rc;

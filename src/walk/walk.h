@@ -98,4 +98,9 @@ void walk_reader_free(walk_reader *r);
 /* Is this a git source (whose blobs a walk_reader can read)? */
 int walk_is_git(const walk_source *src);
 
+/* The configured URL of remote "origin" of repo in *out (the caller frees
+ * it), NULL when there is none; -1 when out of memory. */
+struct git_repository;
+int walk_origin_url(char **out, struct git_repository *repo);
+
 #endif
