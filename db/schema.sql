@@ -123,3 +123,39 @@ CREATE TABLE history (
 	PRIMARY KEY (repo_id, commit_id)
 ) WITHOUT ROWID;
 CREATE INDEX history_changes ON history(repo_id, changed, seq);
+
+-- @version 3
+
+-- A new revision of a repository already stored is kept as a delta: only the
+-- rows that differ from a whole revision of the same repository (its base,
+-- itself never a delta) are stored, and the paths it no longer has.  A
+-- nightly rescan of a corpus then writes the files that changed, not every
+-- file again.  `file_rows` holds the rows as stored; `files` is the view that
+-- every reader uses: each revision's entries, whole, as before.
+ALTER TABLE files RENAME TO file_rows;
+ALTER TABLE revisions ADD COLUMN base_rev_id INTEGER REFERENCES revisions(id);
+CREATE INDEX revisions_base ON revisions(base_rev_id) WHERE base_rev_id IS NOT NULL;
+
+-- Paths of the base revision that a delta revision does not have.
+CREATE TABLE file_gone (
+	rev_id     INTEGER NOT NULL REFERENCES revisions(id) ON DELETE CASCADE,
+	path       BLOB NOT NULL,
+	PRIMARY KEY (rev_id, path)
+) WITHOUT ROWID;
+
+-- One join, not a UNION: SQLite flattens it into each query that reads it,
+-- so a query for one revision reads that revision's rows (and its base's)
+-- through the primary keys, and a query for a blob through files_oid.
+CREATE VIEW files (rev_id, path, mode, type, oid, size, concluded, decided_by) AS
+	SELECT v.id, f.path, f.mode, f.type, f.oid, f.size, f.concluded, f.decided_by
+	FROM revisions v JOIN file_rows f ON f.rev_id IN (v.id, v.base_rev_id)
+	WHERE f.rev_id = v.id
+	   OR (NOT EXISTS (SELECT 1 FROM file_rows o WHERE o.rev_id = v.id AND o.path = f.path)
+	       AND NOT EXISTS (SELECT 1 FROM file_gone g WHERE g.rev_id = v.id AND g.path = f.path));
+
+DROP VIEW file_view;
+CREATE VIEW file_view AS
+	SELECT r.path AS repo_path, v.commit_id, f.path, f.mode, f.type, f.oid, f.size,
+	       CASE f.type WHEN 'gitlink' THEN 'swh:1:rev:' ELSE 'swh:1:cnt:' END || f.oid AS swhid,
+	       f.concluded, f.decided_by, v.id AS rev_id
+	FROM files f JOIN revisions v ON v.id = f.rev_id JOIN repositories r ON r.id = v.repo_id;

@@ -15,7 +15,7 @@ typedef struct tgpl_db tgpl_db;
 #define TGPL_DB_READONLY 0x1u  /**< open for reading; never creates or migrates */
 
 /** The schema version this library writes. */
-#define TGPL_SCHEMA_VERSION 2
+#define TGPL_SCHEMA_VERSION 3
 
 /**
  * Open (creating if needed, unless TGPL_DB_READONLY) the database at `path`.
@@ -23,6 +23,20 @@ typedef struct tgpl_db tgpl_db;
  */
 int tgpl_db_open(tgpl_db **out, tgpl_ctx *ctx, const char *path, unsigned int flags);
 void tgpl_db_close(tgpl_db *db);
+
+/**
+ * Group commit for scans into `db`: instead of one commit per repository,
+ * the repositories finished within `seconds` (0: off, the default) are
+ * committed together, each still whole or not at all.  A commit writes every
+ * database page it dirtied, and analyses keyed by blob ids dirty pages all
+ * over their tables, so a corpus of small repositories scans several times
+ * faster.  A process killed meanwhile loses at most those seconds of work;
+ * tgpl_db_flush() and tgpl_db_close() commit what is pending.
+ */
+void tgpl_db_set_group_commit(tgpl_db *db, unsigned int seconds);
+
+/** Commit what the scans into `db` have left pending (group commit). */
+int tgpl_db_flush(tgpl_db *db);
 
 /** Totals over the whole database. */
 typedef struct {

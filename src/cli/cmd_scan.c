@@ -32,6 +32,7 @@ const cli_option scan_options[] = {
 };
 
 /* Corpus lines reported per problem in a usage error before giving up. */
+#define SCAN_GROUP_SECONDS 2   /* group commit (tgpl_db_set_group_commit()) */
 #define MAX_SHOWN_INVALID 20
 /* Repositories named per reason in the closing summary. */
 #define MAX_SHOWN_FAILED 5
@@ -486,6 +487,8 @@ int cmd_scan(const cli_command *cmd, int argc, char **argv, cli_global *g)
 		run.status = EXIT_RUNTIME;
 		goto done;
 	}
+	/* Repositories finished within a few seconds share one commit. */
+	tgpl_db_set_group_commit(run.db, SCAN_GROUP_SECONDS);
 	signal_ctx = run.ctx;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -513,7 +516,7 @@ int cmd_scan(const cli_command *cmd, int argc, char **argv, cli_global *g)
 			scan_one(&run, paths[i], a.rev, NULL);
 	if (a.corpus && !run.stop)
 		scan_corpus(&run, (uint64_t)npaths);
-	if (tgpl_db_log_scan(run.db, (int64_t)started, tgpl_engine_version(run.engine),
+	if (tgpl_db_flush(run.db) < 0 || tgpl_db_log_scan(run.db, (int64_t)started, tgpl_engine_version(run.engine),
 			     (int64_t)(run.tally.attempted - run.tally.failed), (int64_t)run.tally.files,
 			     (int64_t)run.tally.analysed, (int64_t)run.tally.reused) < 0) {
 		cli_error("%s", tgpl_errmsg(run.ctx));

@@ -3,13 +3,13 @@
  *
  * Each entry is staged; each regular file's blob is analysed unless the
  * store already has its analysis for this engine (the content-addressed
- * cache of DESIGN.md §2).  Analyses are committed in batches; the
- * repository's rows are committed at the end in one transaction.
+ * cache of DESIGN.md §2).  Analyses are written into the store's batch
+ * transaction as they come; the repository's rows at the end, whole, in a
+ * savepoint of it (store.h says when the batch commits).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "scan/pool.h"
 #include "store/store.h"
@@ -17,8 +17,6 @@
 #include "util/util.h"
 #include "walk/walk.h"
 
-#define BATCH_ENTRIES 4096    /* commit analyses at least this often ... */
-#define BATCH_SECONDS 2       /* ... or after this long, so other writers get turns */
 #define MAX_DIFF_CHANGES 16384 /* a rescan from an earlier revision lists at most this many changes */
 
 /* Blob ids submitted to the pool and not yet stored (open addressing). */
@@ -91,8 +89,6 @@ typedef struct {
 	const tgpl_scan_options *opts;
 	walk_source *src;
 	tgpl_scan_result *res;
-	unsigned int since_commit;
-	time_t last_commit;
 	scan_pool *pool;          /* NULL: detect on this thread */
 	oid_set inflight;
 } scan_state;
@@ -258,12 +254,8 @@ static int on_entry(const walk_entry *e, void *payload)
 	if (strcmp(e->type, "file") == 0 && (rc = analyse(s, e)) < 0)
 		return rc;
 	s->res->files++;
-	if (++s->since_commit >= BATCH_ENTRIES || time(NULL) - s->last_commit >= BATCH_SECONDS) {
-		if ((rc = store_batch_commit(s->db)) < 0)
-			return rc;
-		s->since_commit = 0;
-		s->last_commit = time(NULL);
-	}
+	if ((rc = store_batch_commit_due(s->db)) < 0)
+		return rc;
 	if (s->opts->progress) {
 		tgpl_scan_progress p = { s->res->path, s->res->files, s->res->bytes, 0 };
 		s->opts->progress(&p, s->opts->payload);
@@ -331,7 +323,6 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	s.opts = opts;
 	s.src = src;
 	s.res = &res;
-	s.last_commit = time(NULL);
 	if (opts->jobs > 1 && (rc = pool_start(&s.pool, (int)opts->jobs, engine, &opts->detect,
 						  walk_is_git(src) ? src : NULL)) < 0) {
 		rc = tgpl_error(ctx, rc, "cannot start %u detection threads", opts->jobs);
@@ -362,6 +353,8 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 		snprintf(res.declared, sizeof(res.declared), "%s", declared ? declared : "");
 		rc = store_commit_revision(db, &rev, &files, &copied);
 	}
+	if (rc == 0)
+		rc = store_batch_commit_due(db);
 	if (rc == 0 && rev.base_rev_id) {
 		res.files = (uint64_t)files;
 		res.reused += (uint64_t)copied;

@@ -311,6 +311,21 @@ int store_history_changes(tgpl_db *db, const char *repo_path, store_change_cb cb
 
 /* ---- membership ------------------------------------------------------------ */
 
+/*
+ * The files holding blob ?1: the rows stored with it (files_oid), and the
+ * delta revisions (db/schema.sql, version 3) that inherit such a row from
+ * their base.  Driven by the blob, not by the revisions: the `files` view
+ * would visit every revision.
+ */
+#define OCCURRENCES \
+	"hit AS (SELECT rev_id, path, concluded, decided_by FROM file_rows" \
+	"        WHERE oid = ?1 AND type = 'file')," \
+	" occ AS (SELECT rev_id, path, concluded, decided_by FROM hit" \
+	"  UNION ALL SELECT d.id, h.path, h.concluded, h.decided_by FROM hit h" \
+	"  JOIN revisions d ON d.base_rev_id = h.rev_id" \
+	"  WHERE NOT EXISTS (SELECT 1 FROM file_rows o WHERE o.rev_id = d.id AND o.path = h.path)" \
+	"  AND NOT EXISTS (SELECT 1 FROM file_gone g WHERE g.rev_id = d.id AND g.path = h.path))"
+
 int tgpl_db_blob_occurrences(tgpl_db *db, const char *oid, size_t limit, uint64_t *total,
 			     tgpl_occurrence_cb cb, void *payload)
 {
@@ -319,7 +334,7 @@ int tgpl_db_blob_occurrences(tgpl_db *db, const char *oid, size_t limit, uint64_
 
 	if (total) {
 		rc = sqlite3_prepare_v2(db->sql,
-			"SELECT count(*) FROM files WHERE oid = ?1 AND type = 'file'", -1, &st, NULL);
+			"WITH " OCCURRENCES " SELECT count(*) FROM occ", -1, &st, NULL);
 		if (rc == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, oid, -1, SQLITE_STATIC);
 			if ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -331,11 +346,11 @@ int tgpl_db_blob_occurrences(tgpl_db *db, const char *oid, size_t limit, uint64_
 			return store_error(db, rc, "looking up a blob");
 	}
 	rc = sqlite3_prepare_v2(db->sql,
-		"SELECT r.path, r.kind, v.commit_id, v.ref, v.commit_time, f.path, f.concluded,"
+		"WITH " OCCURRENCES
+		" SELECT r.path, r.kind, v.commit_id, v.ref, v.commit_time, f.path, f.concluded,"
 		" f.decided_by, a.expression"
-		" FROM files f JOIN revisions v ON v.id = f.rev_id JOIN repositories r ON r.id = v.repo_id"
-		" LEFT JOIN analyses a ON a.blob_id = f.oid AND a.engine = v.engine"
-		" WHERE f.oid = ?1 AND f.type = 'file'"
+		" FROM occ f JOIN revisions v ON v.id = f.rev_id JOIN repositories r ON r.id = v.repo_id"
+		" LEFT JOIN analyses a ON a.blob_id = ?1 AND a.engine = v.engine"
 		" ORDER BY r.path, v.commit_time, v.rev_key, f.path LIMIT ?2", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_error(db, rc, "looking up a blob");

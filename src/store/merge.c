@@ -201,7 +201,7 @@ static int copy_all(tgpl_db *db, tgpl_merge_stats *st)
 		" JOIN main.revisions w ON w.repo_id = m.id AND w.rev_key = v.rev_key"
 		" WHERE v.id = merge_rev.src)", NULL, "mapping revisions")) < 0 ||
 	    (rc = run(db,
-		"INSERT INTO main.files (rev_id, path, mode, type, oid, size, concluded, decided_by)"
+		"INSERT INTO main.file_rows (rev_id, path, mode, type, oid, size, concluded, decided_by)"
 		" SELECT t.dst, f.path, f.mode, f.type, f.oid, f.size, f.concluded, f.decided_by"
 		" FROM temp.merge_rev t JOIN " IN ".files f ON f.rev_id = t.src",
 		&st->files, "copying files")) < 0 ||

@@ -2,6 +2,7 @@
  * store.c — opening the database (schema, migrations, pragmas) and the
  * writes a scan makes.  Every statement uses bound parameters.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,9 @@
 
 #define APPLICATION_ID 0x5447504c  /* "TGPL" */
 #define BUSY_TIMEOUT_MS 600000     /* a second scan waits up to 10 minutes for the writer */
+#define STMT_JOURNAL_SPILL (32 << 20) /* a savepoint's journal stays in memory up to this */
+#define DELTA_MAX_SHARE 4           /* a delta changes at most 1/4 of its base's rows */
+#define BATCH_SECONDS 2            /* a batch transaction is committed at least this often */
 
 /*
  * The schema is one script of versions, each opened by a line
@@ -159,8 +163,22 @@ rollback:
 	return rc;
 }
 
+/*
+ * A repository's savepoint (store_commit_revision()) journals the original
+ * of every page its rows change, about one files_oid index page per file:
+ * kept in memory up to STMT_JOURNAL_SPILL (SQLite's default spills to a
+ * temporary file past 64 KiB).  Only possible before SQLite initialises; a
+ * program that initialised it already keeps its own setting.
+ */
+static void configure_sqlite(void)
+{
+	if (!sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_SPILL))
+		sqlite3_initialize();
+}
+
 int tgpl_db_open(tgpl_db **out, tgpl_ctx *ctx, const char *path, unsigned int flags)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	tgpl_db *db = NULL;
 	int rc, oflags;
 
@@ -169,6 +187,7 @@ int tgpl_db_open(tgpl_db **out, tgpl_ctx *ctx, const char *path, unsigned int fl
 		free(db);
 		return tgpl_error(ctx, TGPL_ENOMEM, "out of memory");
 	}
+	pthread_once(&once, configure_sqlite);
 	db->ctx = ctx;
 	db->readonly = (flags & TGPL_DB_READONLY) != 0;
 	oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -231,7 +250,9 @@ void tgpl_db_close(tgpl_db *db)
 	sqlite3_finalize(db->st_finding);
 	sqlite3_finalize(db->st_stage);
 	sqlite3_finalize(db->st_gone);
-	if (db->in_batch)
+	/* What an open batch holds is whole (analyses, repositories released
+	 * from their savepoints): keep it. */
+	if (db->in_batch && sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close_v2(db->sql);
 	free(db->path);
@@ -293,27 +314,59 @@ int store_batch_begin(tgpl_db *db)
 
 	if (db->in_batch)
 		return 0;
-	if ((rc = store_exec(db, "BEGIN IMMEDIATE")) < 0)
+	/* Outside a transaction: the pragma is a no-op inside one. */
+	if ((rc = store_exec(db, "PRAGMA foreign_keys = OFF")) < 0)
 		return rc;
+	if ((rc = store_exec(db, "BEGIN IMMEDIATE")) < 0) {
+		store_exec(db, "PRAGMA foreign_keys = ON");
+		return rc;
+	}
 	db->in_batch = 1;
+	db->batch_began = time(NULL);
 	return 0;
 }
 
 int store_batch_commit(tgpl_db *db)
 {
-	int rc;
+	int rc, err = 0;
 
 	if (!db->in_batch)
 		return 0;
 	rc = sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		int err = store_error(db, rc, "committing detection results");
+		char what[96];
+
+		if (db->group_pending)
+			snprintf(what, sizeof(what), "committing (the %u repositories finished since the "
+				 "last commit are not stored)", db->group_pending);
+		else
+			snprintf(what, sizeof(what), "committing detection results");
+		err = store_error(db, rc, what);
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-		db->in_batch = 0;
-		return err;
 	}
 	db->in_batch = 0;
-	return 0;
+	db->group_pending = 0;
+	sqlite3_exec(db->sql, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return err;
+}
+
+int store_batch_commit_due(tgpl_db *db)
+{
+	time_t limit = db->group_seconds > BATCH_SECONDS ? db->group_seconds : BATCH_SECONDS;
+
+	if (!db->in_batch || time(NULL) - db->batch_began < limit)
+		return 0;
+	return store_batch_commit(db);
+}
+
+void tgpl_db_set_group_commit(tgpl_db *db, unsigned int seconds)
+{
+	db->group_seconds = seconds;
+}
+
+int tgpl_db_flush(tgpl_db *db)
+{
+	return store_batch_commit(db);
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -503,7 +556,8 @@ int store_base_revision(tgpl_db *db, const char *repo_path, const char *engine,
 	static const char sql[] =
 		"SELECT v.id, v.tree_id FROM revisions v JOIN repositories r ON r.id = v.repo_id"
 		" WHERE r.path = ?1 AND v.engine = ?2 AND v.commit_id IS NOT NULL"
-		" AND length(v.tree_id) = 40 AND r.kind != 'dir' ORDER BY v.id DESC LIMIT 1";
+		" AND length(v.tree_id) = 40 AND r.kind != 'dir' AND v.base_rev_id IS NULL"
+		" ORDER BY v.id DESC LIMIT 1";
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
 
@@ -528,7 +582,7 @@ int store_stage_base(tgpl_db *db, int64_t base_rev_id, store_row_filter keep, vo
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(db->sql,
-		"SELECT path, mode, type, oid, size FROM files WHERE rev_id = ?1", -1, &st, NULL);
+		"SELECT path, mode, type, oid, size FROM file_rows WHERE rev_id = ?1", -1, &st, NULL);
 
 	if (rc != SQLITE_OK)
 		return store_error(db, rc, "reading an earlier revision");
@@ -595,24 +649,21 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 			  int64_t *copied_out)
 {
 	sqlite3_stmt *st = NULL;
-	sqlite3_int64 repo_id, rev_id, expected;
-	int rc;
+	sqlite3_int64 repo_id, rev_id, expected, staged, stored, kept = 0, base_rows = 0;
+	int rc, delta = 0;
 
 	/*
-	 * Foreign keys are off in this transaction: an INSERT ... SELECT that
-	 * could abort half-way (a foreign key or a constraint that is not
-	 * IGNORE) makes SQLite copy every page it touches to a statement
-	 * journal first, megabytes per repository.  What the foreign keys would
-	 * do here, this function does itself: it writes the repository row
-	 * before the revision, the revision before its files, and deletes the
-	 * files of a revision it replaces.  Inserts are OR IGNORE and counted.
+	 * Inside the batch transaction (foreign keys off: an INSERT ... SELECT
+	 * that could abort half-way makes SQLite copy every page it touches to a
+	 * statement journal first, megabytes per repository), in a savepoint, so
+	 * that a failure takes back this repository's rows and nothing else.
+	 * What the foreign keys would do, this function does itself: it writes
+	 * the repository row before the revision, the revision before its files,
+	 * and deletes the files of a revision it replaces.  Inserts are OR
+	 * IGNORE and counted.
 	 */
-	if ((rc = store_batch_commit(db)) < 0 || (rc = store_exec(db, "PRAGMA foreign_keys = OFF")) < 0)
+	if ((rc = store_batch_begin(db)) < 0 || (rc = store_exec(db, "SAVEPOINT revision")) < 0)
 		return rc;
-	if ((rc = store_exec(db, "BEGIN IMMEDIATE")) < 0) {
-		store_exec(db, "PRAGMA foreign_keys = ON");
-		return rc;
-	}
 #define PREP(text_) do { sqlite3_finalize(st); st = NULL; \
 	int prc_ = sqlite3_prepare_v2(db->sql, text_, -1, &st, NULL); \
 	if (prc_ != SQLITE_OK) { rc = store_error(db, prc_, "preparing a statement"); goto fail; } } while (0)
@@ -631,8 +682,40 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 		goto fail;
 	}
 	repo_id = sqlite3_column_int64(st, 0);
-	/* A rescan of the same revision key replaces the earlier rows whole. */
-	PREP("DELETE FROM files WHERE rev_id IN"
+	/*
+	 * A rescan of the same revision key (another engine, a directory)
+	 * replaces the earlier rows whole; the deltas based on them first get
+	 * their base's rows of their own.
+	 */
+	PREP("INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded, decided_by)"
+	     " SELECT d.id, b.path, b.mode, b.type, b.oid, b.size, b.concluded, b.decided_by"
+	     " FROM revisions o JOIN revisions d ON d.base_rev_id = o.id"
+	     " JOIN file_rows b ON b.rev_id = o.id"
+	     " WHERE o.repo_id = ?1 AND o.rev_key = ?2"
+	     " AND NOT EXISTS (SELECT 1 FROM file_gone g WHERE g.rev_id = d.id AND g.path = b.path)");
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
+		goto fail;
+	PREP("DELETE FROM file_gone WHERE rev_id IN (SELECT d.id FROM revisions o JOIN revisions d"
+	     " ON d.base_rev_id = o.id WHERE o.repo_id = ?1 AND o.rev_key = ?2)");
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
+		goto fail;
+	PREP("UPDATE revisions SET base_rev_id = NULL WHERE base_rev_id IN"
+	     " (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)");
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
+		goto fail;
+	PREP("DELETE FROM file_rows WHERE rev_id IN"
+	     " (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)");
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
+		goto fail;
+	PREP("DELETE FROM file_gone WHERE rev_id IN"
 	     " (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)");
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
@@ -643,8 +726,48 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
 	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
 		goto fail;
+	if (copied_out)
+		*copied_out = 0;
+	PREP("SELECT count(*) FROM temp.stage");
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_error(db, sqlite3_errcode(db->sql), "counting the files");
+		goto fail;
+	}
+	staged = sqlite3_column_int64(st, 0);
+	expected = staged;
+	if (rev->base_rev_id) {
+		/* The base revision must still be there, whole (another process
+		 * may have replaced it since the walk). */
+		PREP("SELECT 1 FROM revisions WHERE id = ?1 AND engine = ?2 AND base_rev_id IS NULL");
+		sqlite3_bind_int64(st, 1, rev->base_rev_id);
+		sqlite3_bind_text(st, 2, rev->engine, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = tgpl_error(db->ctx, TGPL_EDB, "database '%s': the earlier revision this scan "
+					"started from was replaced meanwhile; scan '%s' again", db->path,
+					rev->repo_path);
+			goto fail;
+		}
+		/* The base revision's rows, but for the paths staged or gone. */
+		PREP("SELECT count(*), coalesce(sum(type = 'file'), 0),"
+		     " (SELECT count(*) FROM file_rows WHERE rev_id = ?1) FROM file_rows WHERE rev_id = ?1"
+		     " AND path NOT IN (SELECT path FROM temp.stage)"
+		     " AND path NOT IN (SELECT path FROM temp.gone)");
+		sqlite3_bind_int64(st, 1, rev->base_rev_id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = store_error(db, sqlite3_errcode(db->sql), "reading an earlier revision");
+			goto fail;
+		}
+		kept = sqlite3_column_int64(st, 0);
+		base_rows = sqlite3_column_int64(st, 2);
+		expected += kept;
+		if (copied_out)
+			*copied_out = sqlite3_column_int64(st, 1);
+		/* A delta that would be much of its base is stored whole. */
+		delta = (staged + base_rows - kept) * DELTA_MAX_SHARE <= base_rows;
+	}
 	PREP("INSERT INTO revisions (repo_id, rev_key, commit_id, tree_id, commit_time, ref,"
-	     " scanned_at, engine, declared) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	     " scanned_at, engine, declared, base_rev_id)"
+	     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 3, rev->commit_id);
@@ -657,60 +780,55 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
 	sqlite3_bind_text(st, 8, rev->engine, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 9, rev->declared);
+	if (delta)
+		sqlite3_bind_int64(st, 10, rev->base_rev_id);
+	else
+		sqlite3_bind_null(st, 10);
 	if ((rc = step_done(db, st, "storing the revision")) < 0)
 		goto fail;
 	rev_id = sqlite3_last_insert_rowid(db->sql);
-	if (copied_out)
-		*copied_out = 0;
-	PREP("SELECT count(*) FROM temp.stage");
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = store_error(db, sqlite3_errcode(db->sql), "counting the files");
-		goto fail;
-	}
-	expected = sqlite3_column_int64(st, 0);
-	if (rev->base_rev_id) {
-		/* The base revision must still be there (another process may have
-		 * replaced it since the walk). */
-		PREP("SELECT 1 FROM revisions WHERE id = ?1 AND engine = ?2");
-		sqlite3_bind_int64(st, 1, rev->base_rev_id);
-		sqlite3_bind_text(st, 2, rev->engine, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = tgpl_error(db->ctx, TGPL_EDB, "database '%s': the earlier revision this scan "
-					"started from was replaced meanwhile; scan '%s' again", db->path,
-					rev->repo_path);
+	if (delta) {
+		/* The staged rows, and the base's paths that are gone. */
+		PREP("INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded,"
+		     " decided_by) SELECT ?1, path, mode, type, oid, size, concluded, decided_by"
+		     " FROM temp.stage");
+		sqlite3_bind_int64(st, 1, rev_id);
+		if ((rc = step_done(db, st, "storing the files")) < 0)
 			goto fail;
-		}
-		/* The base revision's rows, but for the paths staged or gone. */
-		PREP("SELECT count(*), coalesce(sum(type = 'file'), 0) FROM files WHERE rev_id = ?1"
-		     " AND path NOT IN (SELECT path FROM temp.stage)"
-		     " AND path NOT IN (SELECT path FROM temp.gone)");
-		sqlite3_bind_int64(st, 1, rev->base_rev_id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = store_error(db, sqlite3_errcode(db->sql), "reading an earlier revision");
-			goto fail;
-		}
-		expected += sqlite3_column_int64(st, 0);
-		if (copied_out)
-			*copied_out = sqlite3_column_int64(st, 1);
-		PREP("INSERT OR IGNORE INTO files (rev_id, path, mode, type, oid, size, concluded, decided_by)"
-		     " SELECT ?1, path, mode, type, oid, size, concluded, decided_by FROM"
-		     " (SELECT path, mode, type, oid, size, concluded, decided_by FROM files"
-		     "   WHERE rev_id = ?2 AND path NOT IN (SELECT path FROM temp.stage)"
-		     "   AND path NOT IN (SELECT path FROM temp.gone)"
-		     "  UNION ALL SELECT path, mode, type, oid, size, concluded, decided_by FROM temp.stage)"
-		     " ORDER BY path");
+		stored = sqlite3_changes64(db->sql);
+		PREP("INSERT OR IGNORE INTO file_gone (rev_id, path)"
+		     " SELECT ?1, b.path FROM file_rows b WHERE b.rev_id = ?2"
+		     " AND b.path IN (SELECT path FROM temp.gone)"
+		     " AND b.path NOT IN (SELECT path FROM temp.stage)");
+		sqlite3_bind_int64(st, 1, rev_id);
 		sqlite3_bind_int64(st, 2, rev->base_rev_id);
+		if ((rc = step_done(db, st, "storing the files")) < 0)
+			goto fail;
+		stored += kept;
 	} else {
-		PREP("INSERT OR IGNORE INTO files (rev_id, path, mode, type, oid, size, concluded, decided_by)"
-		     " SELECT ?1, path, mode, type, oid, size, concluded, decided_by FROM temp.stage");
+		if (rev->base_rev_id) {
+			PREP("INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded,"
+			     " decided_by) SELECT ?1, path, mode, type, oid, size, concluded, decided_by FROM"
+			     " (SELECT path, mode, type, oid, size, concluded, decided_by FROM file_rows"
+			     "   WHERE rev_id = ?2 AND path NOT IN (SELECT path FROM temp.stage)"
+			     "   AND path NOT IN (SELECT path FROM temp.gone)"
+			     "  UNION ALL SELECT path, mode, type, oid, size, concluded, decided_by"
+			     "  FROM temp.stage) ORDER BY path");
+			sqlite3_bind_int64(st, 2, rev->base_rev_id);
+		} else {
+			PREP("INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded,"
+			     " decided_by) SELECT ?1, path, mode, type, oid, size, concluded, decided_by"
+			     " FROM temp.stage");
+		}
+		sqlite3_bind_int64(st, 1, rev_id);
+		if ((rc = step_done(db, st, "storing the files")) < 0)
+			goto fail;
+		stored = sqlite3_changes64(db->sql);
 	}
-	sqlite3_bind_int64(st, 1, rev_id);
-	if ((rc = step_done(db, st, "storing the files")) < 0)
-		goto fail;
-	if (sqlite3_changes64(db->sql) != expected) {
+	if (stored != expected) {
 		rc = tgpl_error(db->ctx, TGPL_EDB, "database '%s': storing the files of '%s': %lld of "
 				"%lld rows were valid", db->path, rev->repo_path,
-				(long long)sqlite3_changes64(db->sql), (long long)expected);
+				(long long)stored, (long long)expected);
 		goto fail;
 	}
 	if (files_out)
@@ -721,18 +839,25 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 		goto fail;
 	sqlite3_finalize(st);
 	st = NULL;
-	rc = sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+	rc = sqlite3_exec(db->sql, "RELEASE revision", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		rc = store_error(db, rc, "committing the repository");
 		goto fail;
 	}
-	sqlite3_exec(db->sql, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	db->group_pending++;
+	/* Without group commit, each repository is durable when this returns. */
+	if (!db->group_seconds && (rc = store_batch_commit(db)) < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", tgpl_errmsg(db->ctx));
+		return tgpl_error(db->ctx, rc, "%s; repository '%s' was not stored", why, rev->repo_path);
+	}
 	return 0;
 #undef PREP
 fail:
 	sqlite3_finalize(st);
-	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_exec(db->sql, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	sqlite3_exec(db->sql, "ROLLBACK TO revision", NULL, NULL, NULL);
+	sqlite3_exec(db->sql, "RELEASE revision", NULL, NULL, NULL);
 	return rc;
 }
 

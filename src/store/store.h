@@ -1,17 +1,23 @@
 /*
  * store.h — the scan's writer side of the database (inside the library).
  *
- * A repository is written in one short transaction at its end, from a
+ * A repository's rows are written at its end, inside a savepoint, from a
  * staging table in SQLite's temp database that the walk fills; detection
- * results are content-addressed and committed in batches as they come (they
- * describe blobs, not repositories, so a killed scan leaves only reusable
- * cache).  Together this keeps the write lock short, so two scans can share
- * one database, and a database killed at any moment holds whole repositories.
+ * results are content-addressed and written into the batch transaction as
+ * they come (they describe blobs, not repositories, so a killed scan leaves
+ * only reusable cache).  The batch commits after each repository, or with
+ * group commit (tgpl_db_set_group_commit()) every few seconds, taking the
+ * repositories finished meanwhile with it: a commit writes every page it
+ * dirtied, and analyses keyed by random blob ids dirty a page each, so
+ * fewer commits write far less.  Either way the write lock is released
+ * often, two scans can share one database, and a database killed at any
+ * moment holds whole repositories.
  */
 #ifndef TGPL_STORE_H
 #define TGPL_STORE_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "tgpl/db.h"
 #include "tgpl/detect.h"
@@ -22,6 +28,9 @@ struct tgpl_db {
 	tgpl_ctx *ctx;
 	int readonly;
 	int in_batch;              /* a batch transaction is open */
+	time_t batch_began;        /* when it was opened */
+	unsigned int group_seconds; /* 0: commit each repository; else see tgpl_db_set_group_commit() */
+	unsigned int group_pending; /* repositories stored in the open batch */
 	sqlite3_stmt *st_analysed;
 	sqlite3_stmt *st_blob;
 	sqlite3_stmt *st_analysis;
@@ -39,9 +48,17 @@ int store_exec(tgpl_db *db, const char *sql);
 /* Is the analysis of blob `oid` by `engine` stored?  1, 0, or < 0. */
 int store_is_analysed(tgpl_db *db, const char *oid, const char *engine);
 
-/* Batched writes of analyses: begin (if not open), commit. */
+/*
+ * The batch transaction: analyses, staging and (with group commit) the rows
+ * of whole repositories.  Begin (if not open), commit, and commit if it has
+ * been open long enough (BATCH_SECONDS, or the group commit interval) for
+ * other writers to deserve a turn.  Foreign keys are off inside a batch:
+ * the store writes parents before children and deletes children itself
+ * (store_commit_revision()).
+ */
 int store_batch_begin(tgpl_db *db);
 int store_batch_commit(tgpl_db *db);
+int store_batch_commit_due(tgpl_db *db);
 
 /* Store a blob's detection (and its blobs row), inside a batch. */
 int store_put_analysis(tgpl_db *db, const char *oid, int64_t size, const char *engine,
@@ -55,10 +72,13 @@ void store_stage_drop(tgpl_db *db);
 
 /*
  * A rescan that starts from an earlier revision of the same repository
- * (DESIGN.md §2): the latest revision stored by `engine` with a tree id
- * (1, 0 if none, or < 0), the paths of that revision that are gone or
- * changed, and those of its rows that `keep` selects, staged as they are.
- * store_commit_revision() with base_rev_id copies the other rows.
+ * (DESIGN.md §2): the latest whole revision (not itself a delta) stored by
+ * `engine` with a tree id (1, 0 if none, or < 0), the paths of that
+ * revision that are gone or changed, and those of its rows that `keep`
+ * selects, staged as they are.  store_commit_revision() with base_rev_id
+ * stores the new revision as a delta of it (db/schema.sql, version 3): the
+ * staged rows and the gone paths; or, when that would be much of the base,
+ * whole, copying the base's other rows.
  */
 int store_base_revision(tgpl_db *db, const char *repo_path, const char *engine,
 			int64_t *rev_id, char tree_id[41]);
@@ -87,7 +107,7 @@ typedef struct {
 	const char *ref;           /* or NULL */
 	const char *engine;
 	const char *declared;      /* declared licence expression, or NULL */
-	int64_t base_rev_id;       /* nonzero: copy this revision's rows not staged or gone */
+	int64_t base_rev_id;       /* nonzero: the whole revision the staged rows differ from */
 } store_revision;
 
 /* Is this revision already stored?  1, 0, or < 0. */

@@ -881,7 +881,7 @@ START_TEST(empty_database_has_no_obligations_and_includes)
 	json_t *root;
 
 	scan(db, (const char *const *)repos);
-	e2e_db_exec(db, "DELETE FROM files; DELETE FROM revisions; DELETE FROM repositories");
+	e2e_db_exec(db, "DELETE FROM file_rows; DELETE FROM file_gone; DELETE FROM revisions; DELETE FROM repositories");
 	free(repos[0]);
 	root = obligations_json(db, NULL, 0, NULL, NULL);
 	ASSERT_LIST(obligation_list, root, "");

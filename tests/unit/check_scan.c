@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "tgpl/db.h"
 
 /*
  * How a files.mode cell is read back to compare with git's "100644".  The
@@ -1014,14 +1015,21 @@ START_TEST(schema_1_database_is_migrated_and_keeps_its_rows)
 	e2e_write_str(repo, "a.txt", "SPDX-License-Identifier: MIT\n");
 	free(e2e_git_commit_all(repo, "one"));
 	scan_ok(db, repo);
-	/* What schema 1 was: everything but version 2's `history`. */
-	e2e_db_exec(db, "DROP TABLE history");
-	e2e_db_exec(db, "PRAGMA user_version = 1");
+	/* What schema 1 was: without version 3's deltas and version 2's `history`. */
+	e2e_db_exec(db, "DROP VIEW file_view; DROP VIEW files; DROP TABLE file_gone;"
+		    " DROP INDEX revisions_base; ALTER TABLE revisions DROP COLUMN base_rev_id;"
+		    " ALTER TABLE file_rows RENAME TO files;"
+		    " CREATE VIEW file_view AS SELECT r.path AS repo_path, v.commit_id, f.path, f.mode,"
+		    " f.type, f.oid, f.size, CASE f.type WHEN 'gitlink' THEN 'swh:1:rev:'"
+		    " ELSE 'swh:1:cnt:' END || f.oid AS swhid, f.concluded, f.decided_by, v.id AS rev_id"
+		    " FROM files f JOIN revisions v ON v.id = f.rev_id"
+		    " JOIN repositories r ON r.id = v.repo_id;"
+		    " DROP TABLE history; PRAGMA user_version = 1");
 
 	e2e_write_str(repo, "b.txt", "SPDX-License-Identifier: Apache-2.0\n");
 	free(e2e_git_commit_all(repo, "two"));
 	scan_ok(db, repo);
-	ck_assert_int_eq(e2e_db_int(db, "PRAGMA user_version", NULL), 2);
+	ck_assert_int_eq(e2e_db_int(db, "PRAGMA user_version", NULL), TGPL_SCHEMA_VERSION);
 	ck_assert_int_eq(e2e_db_count(db, "SELECT 1 FROM history", NULL), 0);
 	ck_assert_int_eq(e2e_db_count(db, "SELECT 1 FROM revisions", NULL), 2);
 	ck_assert_int_eq(e2e_db_count(db, "SELECT 1 FROM files WHERE path = CAST('a.txt' AS BLOB)",
@@ -1242,6 +1250,89 @@ static void rm_in(const char *dir, const char *rel)
 	free(p);
 }
 
+/*
+ * A new revision that changes little of a repository is stored as a delta of
+ * the whole revision before it: few rows written, yet every reader (the
+ * `files` view, reports, a merge) sees it whole, as a cold scan stores it;
+ * and when its base is replaced (a rescan by another engine), it keeps its
+ * rows.
+ */
+START_TEST(small_change_is_stored_as_a_delta_that_reads_whole)
+{
+	char *repo = e2e_mkdtemp("repo"), *warm = tmp_file("delta.db"), *cold = tmp_file("whole.db");
+	char *merged = tmp_file("merged.db"), *one, *two, name[32];
+	e2e_list a = E2E_LIST_INIT, b = E2E_LIST_INIT;
+	e2e_run r;
+	int i;
+
+	e2e_git_init(repo);
+	e2e_write_str(repo, "LICENSE", "SPDX-License-Identifier: MIT\n");
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "src/f%02d.c", i);
+		e2e_write_str(repo, name, i % 10 == 0 ? "// SPDX-License-Identifier: Apache-2.0\n" : "int x;\n");
+	}
+	one = e2e_git_commit_all(repo, "one");
+	e2e_write_str(repo, "src/f03.c", "int changed;\n");
+	rm_in(repo, "src/f04.c");
+	e2e_write_str(repo, "src/new.c", "// SPDX-License-Identifier: GPL-2.0-only\n");
+	two = e2e_git_commit_all(repo, "two");
+
+	scan_expect(warm, one, repo, 0);
+	scan_expect(warm, two, repo, 0);
+	scan_expect(cold, two, repo, 0);
+	/* Stored: the changed and added files (and the licence file, which the
+	 * conclusions rest on), and the path that is gone. */
+	ck_assert_int_eq(e2e_db_int(warm, "SELECT count(*) FROM revisions WHERE commit_id = ?1"
+				    " AND base_rev_id IS NOT NULL", two, NULL), 1);
+	ck_assert_int_le(e2e_db_int(warm, "SELECT count(*) FROM file_rows f JOIN revisions v"
+				    " ON v.id = f.rev_id WHERE v.commit_id = ?1", two, NULL), 4);
+	ck_assert_int_eq(e2e_db_int(warm, "SELECT count(*) FROM file_gone", NULL), 1);
+	revision_rows(&a, warm, two);
+	revision_rows(&b, cold, two);
+	ck_assert_int_eq((int)a.n, 1 + 41);
+	e2e_list_assert_eq(&a, &b, "delta vs whole");
+	e2e_list_release(&a);
+	ck_assert_int_eq(e2e_db_count(warm, "SELECT 1 FROM file_view WHERE commit_id = ?1", two, NULL), 41);
+
+	/* Membership finds the rows a delta inherits: four files, two revisions. */
+	e2e_write_str(e2e_tmp, "probe.c", "// SPDX-License-Identifier: Apache-2.0\n");
+	e2e_tgpl(&r, e2e_tmp, "--db", warm, "contains", "--json", "probe.c", NULL);
+	e2e_assert_exit(&r, 0, "contains");
+	ck_assert_msg(r.out && strstr(r.out, "\"total\":8"), "contains: %s", r.out ? r.out : "");
+	e2e_run_release(&r);
+
+	/* A merge stores it whole. */
+	e2e_tgpl(&r, e2e_tmp, "merge", merged, warm, NULL);
+	e2e_assert_exit(&r, 0, "merge");
+	e2e_run_release(&r);
+	revision_rows(&a, merged, two);
+	e2e_list_assert_eq(&a, &b, "merged delta vs whole");
+	e2e_list_release(&a);
+	ck_assert_int_eq(e2e_db_int(merged, "SELECT count(*) FROM revisions WHERE base_rev_id IS NOT NULL",
+				    NULL), 0);
+
+	/* The base rescanned by another engine: the delta takes its rows first. */
+	e2e_db_exec(warm, "UPDATE revisions SET engine = 'older' WHERE base_rev_id IS NULL");
+	scan_expect(warm, one, repo, 0);
+	ck_assert_int_eq(e2e_db_int(warm, "SELECT count(*) FROM revisions WHERE base_rev_id IS NOT NULL",
+				    NULL), 0);
+	revision_rows(&a, warm, two);
+	e2e_list_assert_eq(&a, &b, "former delta after its base was replaced");
+	ck_assert_int_eq(e2e_db_int(warm, "SELECT count(*) FROM file_gone", NULL), 0);
+	assert_integrity_ok(warm);
+	ck_assert_int_eq(e2e_db_count(warm, "PRAGMA foreign_key_check", NULL), 0);
+
+	e2e_list_release(&a);
+	e2e_list_release(&b);
+	free(one);
+	free(two);
+	free(merged);
+	free(cold);
+	free(warm);
+	free(repo);
+}
+END_TEST
+
 START_TEST(rescan_from_an_earlier_revision_stores_the_rows_of_a_cold_scan)
 {
 	char *repo = e2e_mkdtemp("repo"), *warm = tmp_file("warm.db"), *link, *mit, *bsd, *isc, *p;
@@ -1356,6 +1447,7 @@ static Suite *scan_suite(void)
 	e2e_add_test(s, sigkill_during_scan_leaves_nothing_or_a_whole_revision, 300);
 	e2e_add_test(s, rescanning_adds_no_rows_and_a_directory_rescan_replaces, 120);
 	e2e_add_test(s, newer_schema_database_is_refused_unchanged, 120);
+	e2e_add_test(s, small_change_is_stored_as_a_delta_that_reads_whole, 120);
 	e2e_add_test(s, schema_1_database_is_migrated_and_keeps_its_rows, 120);
 	e2e_add_test(s, non_sqlite_file_is_refused_and_left_unchanged, 120);
 	e2e_add_test(s, plain_directory_files_hash_as_git_blobs_and_a_fifo_is_skipped, 120);
