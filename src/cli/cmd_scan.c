@@ -395,7 +395,9 @@ static void scan_one(scan_run *run, const char *location, const char *rev, const
 		cli_put_safe(stdout, res.declared, strlen(res.declared));
 		putchar('\n');
 	}
-	if (tgpl_db_license_counts(run->db, res.path, res.commit[0] ? res.commit : NULL,
+	/* An unchanged revision's counts were printed when it was stored. */
+	if (!res.unchanged &&
+	    tgpl_db_license_counts(run->db, res.path, res.commit[0] ? res.commit : NULL,
 				   tgpl_engine_version(run->engine), print_count, &counts) < 0) {
 		cli_error("%s", tgpl_errmsg(run->ctx));
 		run->status = EXIT_RUNTIME;

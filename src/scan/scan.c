@@ -17,6 +17,7 @@
 #include "util/util.h"
 #include "walk/walk.h"
 
+#define INLINE_BLOBS 4         /* blobs a repository analyses on the driver before starting threads */
 #define MAX_DIFF_CHANGES 16384 /* a rescan from an earlier revision lists at most this many changes */
 
 /* Blob ids submitted to the pool and not yet stored (open addressing). */
@@ -90,6 +91,7 @@ typedef struct {
 	walk_source *src;
 	tgpl_scan_result *res;
 	scan_pool *pool;          /* NULL: detect on this thread */
+	unsigned int inline_left; /* blobs still detected here before the pool starts */
 	oid_set inflight;
 } scan_state;
 
@@ -165,6 +167,14 @@ static int analyse(scan_state *s, const walk_entry *e)
 		s->res->reused++;
 		return 0;
 	}
+	/* Threads only for a repository with work for them: a rescan of a new
+	 * revision often has a blob or two to analyse, not a pool's worth. */
+	if (!s->pool && s->opts->jobs > 1 && s->inline_left == 0 &&
+	    (rc = pool_start(&s->pool, (int)s->opts->jobs, s->engine, &s->opts->detect,
+			     walk_is_git(s->src) ? s->src : NULL)) < 0)
+		return tgpl_error(s->ctx, rc, "cannot start %u detection threads", s->opts->jobs);
+	if (s->inline_left)
+		s->inline_left--;
 	if (!data && (!s->opts->detect.max_file_size || len <= s->opts->detect.max_file_size)) {
 		/* A worker reads a git blob itself: inflating is half the work. */
 		if (s->pool && walk_is_git(s->src)) {
@@ -323,12 +333,7 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	s.opts = opts;
 	s.src = src;
 	s.res = &res;
-	if (opts->jobs > 1 && (rc = pool_start(&s.pool, (int)opts->jobs, engine, &opts->detect,
-						  walk_is_git(src) ? src : NULL)) < 0) {
-		rc = tgpl_error(ctx, rc, "cannot start %u detection threads", opts->jobs);
-		store_stage_drop(db);
-		goto done;
-	}
+	s.inline_left = INLINE_BLOBS;
 	/* A new revision of a repository already stored: walk only what differs
 	 * from the latest stored revision and copy the rest of its rows. */
 	if (info->commit_id && info->tree_id &&

@@ -833,8 +833,10 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 	}
 	if (files_out)
 		*files_out = expected;
+	/* A file's blob row came with its analysis (store_put_analysis()); a
+	 * symlink's target is a blob that is never analysed. */
 	PREP("INSERT OR IGNORE INTO blobs (id, size)"
-	     " SELECT oid, size FROM temp.stage WHERE type != 'gitlink'");
+	     " SELECT oid, size FROM temp.stage WHERE type = 'symlink'");
 	if ((rc = step_done(db, st, "storing the blobs")) < 0)
 		goto fail;
 	sqlite3_finalize(st);
