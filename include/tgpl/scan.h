@@ -54,8 +54,9 @@ typedef struct {
 
 /**
  * Scan `path` (a git work tree, a bare repository, or a plain directory) into
- * `db`.  One transaction: on any failure nothing of this repository is
- * stored.  `out` may be NULL.
+ * `db`.  Whole or not at all: on any failure nothing of this repository is
+ * stored.  Durable when this returns, unless group commit is on
+ * (tgpl_db_set_group_commit()).  `out` may be NULL.
  */
 int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 		   const tgpl_engine *engine, const char *path,
