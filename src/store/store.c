@@ -645,11 +645,35 @@ static int step_done(tgpl_db *db, sqlite3_stmt *st, const char *what)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_error(db, rc, what);
 }
 
+/*
+ * A rescan of the same revision key (another engine, a directory) replaces
+ * the earlier rows whole; the deltas based on them first get their base's
+ * rows of their own.  Each statement takes ?1 repository id, ?2 revision key.
+ */
+static const char *const replace_sql[] = {
+	"INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded, decided_by)"
+	" SELECT d.id, b.path, b.mode, b.type, b.oid, b.size, b.concluded, b.decided_by"
+	" FROM revisions o JOIN revisions d ON d.base_rev_id = o.id"
+	" JOIN file_rows b ON b.rev_id = o.id"
+	" WHERE o.repo_id = ?1 AND o.rev_key = ?2"
+	" AND NOT EXISTS (SELECT 1 FROM file_gone g WHERE g.rev_id = d.id AND g.path = b.path)",
+	"DELETE FROM file_gone WHERE rev_id IN (SELECT d.id FROM revisions o JOIN revisions d"
+	" ON d.base_rev_id = o.id WHERE o.repo_id = ?1 AND o.rev_key = ?2)",
+	"UPDATE revisions SET base_rev_id = NULL WHERE base_rev_id IN"
+	" (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)",
+	"DELETE FROM file_rows WHERE rev_id IN"
+	" (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)",
+	"DELETE FROM file_gone WHERE rev_id IN"
+	" (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)",
+	"DELETE FROM revisions WHERE repo_id = ?1 AND rev_key = ?2",
+};
+
 int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files_out,
 			  int64_t *copied_out)
 {
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 repo_id, rev_id, expected, staged, stored, kept = 0, base_rows = 0;
+	size_t i;
 	int rc, delta = 0;
 
 	/*
@@ -682,50 +706,13 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 		goto fail;
 	}
 	repo_id = sqlite3_column_int64(st, 0);
-	/*
-	 * A rescan of the same revision key (another engine, a directory)
-	 * replaces the earlier rows whole; the deltas based on them first get
-	 * their base's rows of their own.
-	 */
-	PREP("INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded, decided_by)"
-	     " SELECT d.id, b.path, b.mode, b.type, b.oid, b.size, b.concluded, b.decided_by"
-	     " FROM revisions o JOIN revisions d ON d.base_rev_id = o.id"
-	     " JOIN file_rows b ON b.rev_id = o.id"
-	     " WHERE o.repo_id = ?1 AND o.rev_key = ?2"
-	     " AND NOT EXISTS (SELECT 1 FROM file_gone g WHERE g.rev_id = d.id AND g.path = b.path)");
-	sqlite3_bind_int64(st, 1, repo_id);
-	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
-		goto fail;
-	PREP("DELETE FROM file_gone WHERE rev_id IN (SELECT d.id FROM revisions o JOIN revisions d"
-	     " ON d.base_rev_id = o.id WHERE o.repo_id = ?1 AND o.rev_key = ?2)");
-	sqlite3_bind_int64(st, 1, repo_id);
-	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
-		goto fail;
-	PREP("UPDATE revisions SET base_rev_id = NULL WHERE base_rev_id IN"
-	     " (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)");
-	sqlite3_bind_int64(st, 1, repo_id);
-	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
-		goto fail;
-	PREP("DELETE FROM file_rows WHERE rev_id IN"
-	     " (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)");
-	sqlite3_bind_int64(st, 1, repo_id);
-	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
-		goto fail;
-	PREP("DELETE FROM file_gone WHERE rev_id IN"
-	     " (SELECT id FROM revisions WHERE repo_id = ?1 AND rev_key = ?2)");
-	sqlite3_bind_int64(st, 1, repo_id);
-	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
-		goto fail;
-	PREP("DELETE FROM revisions WHERE repo_id = ?1 AND rev_key = ?2");
-	sqlite3_bind_int64(st, 1, repo_id);
-	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
-		goto fail;
+	for (i = 0; i < sizeof(replace_sql) / sizeof(replace_sql[0]); i++) {
+		PREP(replace_sql[i]);
+		sqlite3_bind_int64(st, 1, repo_id);
+		sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+		if ((rc = step_done(db, st, "replacing an earlier scan")) < 0)
+			goto fail;
+	}
 	if (copied_out)
 		*copied_out = 0;
 	PREP("SELECT count(*) FROM temp.stage");
@@ -787,15 +774,27 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 	if ((rc = step_done(db, st, "storing the revision")) < 0)
 		goto fail;
 	rev_id = sqlite3_last_insert_rowid(db->sql);
-	if (delta) {
-		/* The staged rows, and the base's paths that are gone. */
+	/* A delta: the staged rows (and below, the base's paths that are gone);
+	 * a whole revision from a base: the base's other rows too. */
+	if (rev->base_rev_id && !delta) {
+		PREP("INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded,"
+		     " decided_by) SELECT ?1, path, mode, type, oid, size, concluded, decided_by FROM"
+		     " (SELECT path, mode, type, oid, size, concluded, decided_by FROM file_rows"
+		     "   WHERE rev_id = ?2 AND path NOT IN (SELECT path FROM temp.stage)"
+		     "   AND path NOT IN (SELECT path FROM temp.gone)"
+		     "  UNION ALL SELECT path, mode, type, oid, size, concluded, decided_by"
+		     "  FROM temp.stage) ORDER BY path");
+		sqlite3_bind_int64(st, 2, rev->base_rev_id);
+	} else {
 		PREP("INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded,"
 		     " decided_by) SELECT ?1, path, mode, type, oid, size, concluded, decided_by"
 		     " FROM temp.stage");
-		sqlite3_bind_int64(st, 1, rev_id);
-		if ((rc = step_done(db, st, "storing the files")) < 0)
-			goto fail;
-		stored = sqlite3_changes64(db->sql);
+	}
+	sqlite3_bind_int64(st, 1, rev_id);
+	if ((rc = step_done(db, st, "storing the files")) < 0)
+		goto fail;
+	stored = sqlite3_changes64(db->sql);
+	if (delta) {
 		PREP("INSERT OR IGNORE INTO file_gone (rev_id, path)"
 		     " SELECT ?1, b.path FROM file_rows b WHERE b.rev_id = ?2"
 		     " AND b.path IN (SELECT path FROM temp.gone)"
@@ -805,25 +804,6 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 		if ((rc = step_done(db, st, "storing the files")) < 0)
 			goto fail;
 		stored += kept;
-	} else {
-		if (rev->base_rev_id) {
-			PREP("INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded,"
-			     " decided_by) SELECT ?1, path, mode, type, oid, size, concluded, decided_by FROM"
-			     " (SELECT path, mode, type, oid, size, concluded, decided_by FROM file_rows"
-			     "   WHERE rev_id = ?2 AND path NOT IN (SELECT path FROM temp.stage)"
-			     "   AND path NOT IN (SELECT path FROM temp.gone)"
-			     "  UNION ALL SELECT path, mode, type, oid, size, concluded, decided_by"
-			     "  FROM temp.stage) ORDER BY path");
-			sqlite3_bind_int64(st, 2, rev->base_rev_id);
-		} else {
-			PREP("INSERT OR IGNORE INTO file_rows (rev_id, path, mode, type, oid, size, concluded,"
-			     " decided_by) SELECT ?1, path, mode, type, oid, size, concluded, decided_by"
-			     " FROM temp.stage");
-		}
-		sqlite3_bind_int64(st, 1, rev_id);
-		if ((rc = step_done(db, st, "storing the files")) < 0)
-			goto fail;
-		stored = sqlite3_changes64(db->sql);
 	}
 	if (stored != expected) {
 		rc = tgpl_error(db->ctx, TGPL_EDB, "database '%s': storing the files of '%s': %lld of "
