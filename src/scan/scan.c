@@ -20,9 +20,15 @@
 #define INLINE_BLOBS 4         /* blobs a repository analyses on the driver before starting threads */
 #define MAX_DIFF_CHANGES 16384 /* a rescan from an earlier revision lists at most this many changes */
 
-/* Blob ids submitted to the pool and not yet stored (open addressing). */
+/* Blob ids submitted to the pool and not yet stored (open addressing), each
+ * with the number of other files met meanwhile that hold the same blob. */
 typedef struct {
-	char (*slot)[41];
+	char oid[41];
+	uint32_t dups;
+} oid_slot;
+
+typedef struct {
+	oid_slot *slot;
 	size_t cap, used;
 } oid_set;
 
@@ -36,19 +42,19 @@ static size_t oid_hash(const char *oid, size_t cap)
 	return (size_t)(h & (cap - 1));
 }
 
-static int oid_set_has(const oid_set *s, const char *oid)
+static oid_slot *oid_set_find(const oid_set *s, const char *oid)
 {
 	size_t i;
 
 	if (!s->cap)
-		return 0;
-	for (i = oid_hash(oid, s->cap); s->slot[i][0]; i = (i + 1) & (s->cap - 1))
-		if (s->slot[i][0] != '-' && memcmp(s->slot[i], oid, 40) == 0)
-			return 1;
-	return 0;
+		return NULL;
+	for (i = oid_hash(oid, s->cap); s->slot[i].oid[0]; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i].oid[0] != '-' && memcmp(s->slot[i].oid, oid, 40) == 0)
+			return &s->slot[i];
+	return NULL;
 }
 
-static int oid_set_add(oid_set *s, const char *oid)
+static int oid_set_add(oid_set *s, const char *oid, uint32_t dups)
 {
 	size_t i;
 
@@ -58,29 +64,29 @@ static int oid_set_add(oid_set *s, const char *oid)
 		if (!big.slot)
 			return TGPL_ENOMEM;
 		for (i = 0; i < s->cap; i++)
-			if (s->slot[i][0] && s->slot[i][0] != '-')
-				oid_set_add(&big, s->slot[i]);
+			if (s->slot[i].oid[0] && s->slot[i].oid[0] != '-')
+				oid_set_add(&big, s->slot[i].oid, s->slot[i].dups);
 		free(s->slot);
 		*s = big;
 	}
-	for (i = oid_hash(oid, s->cap); s->slot[i][0] && s->slot[i][0] != '-'; i = (i + 1) & (s->cap - 1))
+	for (i = oid_hash(oid, s->cap); s->slot[i].oid[0] && s->slot[i].oid[0] != '-';
+	     i = (i + 1) & (s->cap - 1))
 		;
-	memcpy(s->slot[i], oid, 41);
+	memcpy(s->slot[i].oid, oid, 41);
+	s->slot[i].dups = dups;
 	s->used++;
 	return 0;
 }
 
-static void oid_set_del(oid_set *s, const char *oid)
+/* Remove oid; the number of other files that held it. */
+static uint32_t oid_set_del(oid_set *s, const char *oid)
 {
-	size_t i;
+	oid_slot *x = oid_set_find(s, oid);
 
-	if (!s->cap)
-		return;
-	for (i = oid_hash(oid, s->cap); s->slot[i][0]; i = (i + 1) & (s->cap - 1))
-		if (s->slot[i][0] != '-' && memcmp(s->slot[i], oid, 40) == 0) {
-			s->slot[i][0] = '-';   /* tombstone: keeps probe chains whole */
-			return;
-		}
+	if (!x)
+		return 0;
+	x->oid[0] = '-';   /* tombstone: keeps probe chains whole */
+	return x->dups;
 }
 
 typedef struct {
@@ -91,6 +97,7 @@ typedef struct {
 	walk_source *src;
 	tgpl_scan_result *res;
 	scan_pool *pool;          /* NULL: detect on this thread */
+	int counting;             /* keeping the licence counts (a walk of the whole tree) */
 	unsigned int inline_left; /* blobs still detected here before the pool starts */
 	oid_set inflight;
 } scan_state;
@@ -100,12 +107,17 @@ static int store_job(scan_state *s, scan_job *job)
 {
 	int rc = job->rc;
 
+	uint32_t dups = oid_set_del(&s->inflight, job->oid);
+
 	if (rc < 0)
 		rc = tgpl_error(s->ctx, rc, "%s", job->err);
 	else if ((rc = store_put_analysis(s->db, job->oid, job->size, tgpl_engine_version(s->engine),
-					  job->det)) == 0)
+					  job->det)) == 0) {
 		s->res->analysed++;
-	oid_set_del(&s->inflight, job->oid);
+		if (s->counting)
+			rc = store_count_label(s->db, job->det->expression, job->det->skipped,
+					       (int64_t)dups + 1);
+	}
 	scan_job_free(job);
 	return rc;
 }
@@ -143,7 +155,7 @@ static int submit(scan_state *s, const walk_entry *e, const void *data, size_t l
 	job->len = len;
 	job->size = e->size;
 	memcpy(job->oid, e->oid, 41);
-	if (oid_set_add(&s->inflight, e->oid) < 0) {
+	if (oid_set_add(&s->inflight, e->oid, 0) < 0) {
 		scan_job_free(job);
 		return tgpl_error(s->ctx, TGPL_ENOMEM, "out of memory");
 	}
@@ -159,8 +171,12 @@ static int analyse(scan_state *s, const walk_entry *e)
 	size_t len = (size_t)e->size;
 	int rc;
 
-	rc = oid_set_has(&s->inflight, e->oid) ? 1
-		: store_is_analysed(s->db, e->oid, tgpl_engine_version(s->engine));
+	oid_slot *pending = oid_set_find(&s->inflight, e->oid);
+
+	if (pending)
+		pending->dups++;   /* counted with the blob when its job is stored */
+	rc = pending ? 1 : store_lookup_analysis(s->db, e->oid, tgpl_engine_version(s->engine),
+						  s->counting);
 	if (rc < 0)
 		return rc;
 	if (rc == 1) {
@@ -204,6 +220,8 @@ static int analyse(scan_state *s, const walk_entry *e)
 	rc = store_put_analysis(s->db, e->oid, e->size, tgpl_engine_version(s->engine), det);
 	if (rc == 0)
 		s->res->analysed++;
+	if (rc == 0 && s->counting)
+		rc = store_count_label(s->db, det->expression, det->skipped, 1);
 	tgpl_detection_free(det);
 	walk_content_free(content);
 	return rc;
@@ -334,10 +352,13 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 	s.src = src;
 	s.res = &res;
 	s.inline_left = INLINE_BLOBS;
+	s.counting = 1;
 	/* A new revision of a repository already stored: walk only what differs
-	 * from the latest stored revision and copy the rest of its rows. */
+	 * from the latest stored revision and copy the rest of its rows.  Its
+	 * licence counts are then read from the database (tgpl_db_license_counts()). */
 	if (info->commit_id && info->tree_id &&
 	    (rc = store_base_revision(db, name, rev.engine, &base_id, base_tree)) == 1) {
+		s.counting = 0;
 		rc = walk_diff(src, ctx, base_tree, MAX_DIFF_CHANGES, diff_check, diff_gone, on_entry, &s);
 		if (rc == 1)
 			rc = 0;   /* the diff cannot stand for a walk: walk it all */
@@ -358,6 +379,8 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 		snprintf(res.declared, sizeof(res.declared), "%s", declared ? declared : "");
 		rc = store_commit_revision(db, &rev, &files, &copied);
 	}
+	if (rc == 0 && s.counting)
+		rc = store_counts_publish(db, name, rev.rev_key, rev.engine);
 	if (rc == 0)
 		rc = store_batch_commit_due(db);
 	if (rc == 0 && rev.base_rev_id) {

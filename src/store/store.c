@@ -250,6 +250,8 @@ void tgpl_db_close(tgpl_db *db)
 	sqlite3_finalize(db->st_finding);
 	sqlite3_finalize(db->st_stage);
 	sqlite3_finalize(db->st_gone);
+	sqlite3_finalize(db->st_count);
+	free(db->counts_key);
 	/* What an open batch holds is whole (analyses, repositories released
 	 * from their savepoints): keep it. */
 	if (db->in_batch && sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -290,22 +292,86 @@ int tgpl_db_stats_get(tgpl_db_stats *out, tgpl_db *db)
 
 /* ---- analyses ----------------------------------------------------------- */
 
-int store_is_analysed(tgpl_db *db, const char *oid, const char *engine)
+int store_lookup_analysis(tgpl_db *db, const char *oid, const char *engine, int count)
 {
-	int rc;
+	int rc, err = 0;
 
 	if ((rc = prepare(db, &db->st_analysed,
-			  "SELECT 1 FROM analyses WHERE blob_id = ?1 AND engine = ?2")) < 0)
+			  "SELECT expression, skipped FROM analyses WHERE blob_id = ?1 AND engine = ?2")) < 0)
 		return rc;
 	sqlite3_bind_text(db->st_analysed, 1, oid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(db->st_analysed, 2, engine, -1, SQLITE_STATIC);
 	rc = sqlite3_step(db->st_analysed);
+	if (rc == SQLITE_ROW && count)
+		err = store_count_label(db, (const char *)sqlite3_column_text(db->st_analysed, 0),
+					(const char *)sqlite3_column_text(db->st_analysed, 1), 1);
 	sqlite3_reset(db->st_analysed);
+	if (err < 0)
+		return err;
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
 	return store_error(db, rc, "looking up an analysis");
+}
+
+int store_is_analysed(tgpl_db *db, const char *oid, const char *engine)
+{
+	return store_lookup_analysis(db, oid, engine, 0);
+}
+
+/* The label of tgpl_db_license_counts(). */
+int store_count_label(tgpl_db *db, const char *expression, const char *skipped, int64_t n)
+{
+	tgpl_buf label = TGPL_BUF_INIT;
+	int rc;
+
+	if ((rc = prepare(db, &db->st_count,
+			  "INSERT INTO temp.counts (label, n) VALUES (?1, ?2)"
+			  " ON CONFLICT(label) DO UPDATE SET n = n + excluded.n")) < 0)
+		return rc;
+	if (skipped ? tgpl_buf_printf(&label, "(skipped: %s)", skipped) < 0
+		    : tgpl_buf_puts(&label, expression ? expression : "(none)") < 0) {
+		tgpl_buf_release(&label);
+		return tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
+	}
+	sqlite3_bind_text(db->st_count, 1, label.ptr, (int)label.len, SQLITE_STATIC);
+	sqlite3_bind_int64(db->st_count, 2, n);
+	rc = sqlite3_step(db->st_count);
+	sqlite3_reset(db->st_count);
+	tgpl_buf_release(&label);
+	return rc == SQLITE_DONE ? 0 : store_error(db, rc, "counting licences");
+}
+
+static char *counts_key(const char *repo_path, const char *rev_key, const char *engine)
+{
+	tgpl_buf b = TGPL_BUF_INIT;
+
+	if (tgpl_buf_printf(&b, "%s\n%s\n%s", repo_path, rev_key, engine) < 0) {
+		tgpl_buf_release(&b);
+		return NULL;
+	}
+	return b.ptr;
+}
+
+int store_counts_publish(tgpl_db *db, const char *repo_path, const char *rev_key, const char *engine)
+{
+	free(db->counts_key);
+	if (!(db->counts_key = counts_key(repo_path, rev_key, engine)))
+		return tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
+	return 0;
+}
+
+int store_counts_hold(tgpl_db *db, const char *repo_path, const char *rev_key, const char *engine)
+{
+	char *key;
+	int same;
+
+	if (!db->counts_key || !(key = counts_key(repo_path, rev_key, engine)))
+		return 0;
+	same = strcmp(key, db->counts_key) == 0;
+	free(key);
+	return same;
 }
 
 int store_batch_begin(tgpl_db *db)
@@ -495,7 +561,13 @@ int store_stage_begin(tgpl_db *db)
 	db->st_stage = NULL;
 	sqlite3_finalize(db->st_gone);
 	db->st_gone = NULL;
+	sqlite3_finalize(db->st_count);
+	db->st_count = NULL;
+	free(db->counts_key);
+	db->counts_key = NULL;
 	return store_exec(db,
+		"DROP TABLE IF EXISTS temp.counts;"
+		"CREATE TEMP TABLE counts (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
 		"DROP TABLE IF EXISTS temp.stage;"
 		"CREATE TEMP TABLE stage (path BLOB PRIMARY KEY, mode INTEGER, type TEXT, oid TEXT,"
 		" size INTEGER, concluded TEXT, decided_by TEXT) WITHOUT ROWID;"

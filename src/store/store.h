@@ -37,6 +37,8 @@ struct tgpl_db {
 	sqlite3_stmt *st_finding;
 	sqlite3_stmt *st_stage;
 	sqlite3_stmt *st_gone;
+	sqlite3_stmt *st_count;
+	char *counts_key;          /* "repo\nrev_key\nengine" whose licence counts temp.counts holds */
 };
 
 /* Turn a SQLite failure into a TGPL_E* code with a message naming the database. */
@@ -45,8 +47,22 @@ int store_error(tgpl_db *db, int sqlrc, const char *what);
 /* Run SQL text with no result rows. */
 int store_exec(tgpl_db *db, const char *sql);
 
-/* Is the analysis of blob `oid` by `engine` stored?  1, 0, or < 0. */
+/* Is the analysis of blob `oid` by `engine` stored?  1, 0, or < 0.  With
+ * `count`, a stored analysis's label is counted once (store_count_label()). */
 int store_is_analysed(tgpl_db *db, const char *oid, const char *engine);
+int store_lookup_analysis(tgpl_db *db, const char *oid, const char *engine, int count);
+
+/*
+ * The licence counts of the revision being staged, kept while it is walked
+ * whole: `n` more files whose analysis has this expression (NULL: none) or
+ * was skipped for this reason (non-NULL).  store_counts_publish() says that
+ * temp.counts now holds the counts of that committed revision, so that
+ * tgpl_db_license_counts() reads them instead of every file's analysis.
+ */
+int store_count_label(tgpl_db *db, const char *expression, const char *skipped, int64_t n);
+int store_counts_publish(tgpl_db *db, const char *repo_path, const char *rev_key, const char *engine);
+/* Does temp.counts hold the counts of this revision?  1 or 0. */
+int store_counts_hold(tgpl_db *db, const char *repo_path, const char *rev_key, const char *engine);
 
 /*
  * The batch transaction: analyses, staging and (with group commit) the rows

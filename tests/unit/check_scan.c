@@ -1007,6 +1007,79 @@ START_TEST(newer_schema_database_is_refused_unchanged)
 END_TEST
 
 /* A database of schema 1 (before licence history) is migrated in place, its rows kept. */
+/*
+ * The licence counts a scan prints are kept as it walks (a blob analysed on
+ * a worker is counted once per file that holds it, however many of those
+ * files the walk met while it was in flight); they must be what the
+ * database says of the revision.
+ */
+START_TEST(licence_counts_printed_by_a_scan_are_those_of_the_database)
+{
+	static const unsigned char binary[] = { 0x7f, 'E', 'L', 'F', 0, 1, 2, 0, 0, 3 };
+	char *repo = e2e_mkdtemp("repo"), name[32];
+	const char *jobs[] = { "1", "2" };
+	size_t j;
+	int i;
+
+	e2e_git_init(repo);
+	e2e_write_str(repo, "LICENSE", "SPDX-License-Identifier: MIT\n");
+	for (i = 0; i < 24; i++) {
+		snprintf(name, sizeof(name), "src/f%02d.c", i);
+		e2e_write_str(repo, name, i % 3 == 0 ? "// SPDX-License-Identifier: Apache-2.0\n"
+				    : i % 3 == 1 ? "int same;\n" : "// SPDX-License-Identifier: GPL-2.0-only\n");
+		snprintf(name, sizeof(name), "src/u%02d.c", i);
+		if (i < 5)
+			e2e_write_str(repo, name, i == 0 ? "// SPDX-License-Identifier: MIT\n" : name);
+	}
+	e2e_write_file(repo, "bin/a.bin", binary, sizeof(binary), 0644);
+	e2e_write_file(repo, "bin/b.bin", binary, sizeof(binary), 0644);
+	free(e2e_git_commit_all(repo, "one"));
+
+	for (j = 0; j < sizeof(jobs) / sizeof(jobs[0]); j++) {
+		char dbname[32], *db, *line, *end, want[512] = "  licences: ";
+		e2e_list rows = E2E_LIST_INIT;
+		e2e_run r;
+		size_t k, w;
+
+		snprintf(dbname, sizeof(dbname), "counts%s.db", jobs[j]);
+		db = tmp_file(dbname);
+		e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--jobs", jobs[j], repo, NULL);
+		e2e_assert_exit(&r, 0, "scan");
+		e2e_db_rows(&rows, db,
+			"SELECT label || ' (' || n || ')' FROM (SELECT CASE"
+			"  WHEN a.skipped IS NOT NULL THEN '(skipped: ' || a.skipped || ')'"
+			"  WHEN a.expression IS NULL THEN '(none)' ELSE a.expression END AS label, count(*) AS n"
+			" FROM files f JOIN revisions v ON v.id = f.rev_id"
+			" LEFT JOIN analyses a ON a.blob_id = f.oid AND a.engine = v.engine"
+			" WHERE f.type = 'file' GROUP BY label) ORDER BY n DESC, label", NULL);
+		ck_assert_int_ge((int)rows.n, 5);
+		for (k = 0, w = strlen(want); k < rows.n; k++) {
+			const char *c;
+
+			if (k && w + 2 < sizeof(want)) {
+				want[w++] = ',';
+				want[w++] = ' ';
+			}
+			for (c = rows.v[k]; *c && w + 1 < sizeof(want); c++)   /* e2e_db_rows escapes spaces */
+				want[w++] = strncmp(c, "\\x20", 4) == 0 ? (c += 3, ' ') : *c;
+			want[w] = '\0';
+		}
+		line = r.out ? strstr(r.out, "  licences: ") : NULL;
+		ck_assert_msg(line != NULL, "--jobs %s: no licence counts in <%s>", jobs[j], r.out ? r.out : "");
+		end = strchr(line, '\n');
+		ck_assert_msg(end && (size_t)(end - line) == strlen(want) && memcmp(line, want, strlen(want)) == 0,
+			      "--jobs %s: printed <%.*s>, the database says <%s>", jobs[j],
+			      end ? (int)(end - line) : 80, line, want);
+		ck_assert_msg(strstr(want, "(skipped: binary) (2)") && strstr(want, "(none) (12)"),
+			      "--jobs %s: %s", jobs[j], want);
+		e2e_list_release(&rows);
+		e2e_run_release(&r);
+		free(db);
+	}
+	free(repo);
+}
+END_TEST
+
 START_TEST(schema_1_database_is_migrated_and_keeps_its_rows)
 {
 	char *repo = e2e_mkdtemp("repo"), *db = tmp_file("t.db");
@@ -1448,6 +1521,7 @@ static Suite *scan_suite(void)
 	e2e_add_test(s, rescanning_adds_no_rows_and_a_directory_rescan_replaces, 120);
 	e2e_add_test(s, newer_schema_database_is_refused_unchanged, 120);
 	e2e_add_test(s, small_change_is_stored_as_a_delta_that_reads_whole, 120);
+	e2e_add_test(s, licence_counts_printed_by_a_scan_are_those_of_the_database, 120);
 	e2e_add_test(s, schema_1_database_is_migrated_and_keeps_its_rows, 120);
 	e2e_add_test(s, non_sqlite_file_is_refused_and_left_unchanged, 120);
 	e2e_add_test(s, plain_directory_files_hash_as_git_blobs_and_a_fifo_is_skipped, 120);
