@@ -740,45 +740,105 @@ static const char *const replace_sql[] = {
 	"DELETE FROM revisions WHERE repo_id = ?1 AND rev_key = ?2",
 };
 
+/* Insert or update the repository row of `rev`; its id in *id. */
+static int put_repository(tgpl_db *db, const store_revision *rev, sqlite3_int64 *id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->sql,
+		"INSERT INTO repositories (path, kind, origin) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(path) DO UPDATE SET kind = excluded.kind, origin = excluded.origin"
+		" RETURNING id", -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(st, 1, rev->repo_path, (int)strlen(rev->repo_path), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, rev->kind, -1, SQLITE_STATIC);
+		bind_text_or_null(st, 3, rev->origin);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			*id = sqlite3_column_int64(st, 0);
+			rc = sqlite3_step(st);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_error(db, rc, "storing the repository");
+}
+
+/* Take back what a failed store_commit_revision() inserted outside a
+ * savepoint: the revision `rev_id` and its rows, and the repository `repo_id`
+ * if it was created for it (0: none). */
+static void undo_revision(tgpl_db *db, sqlite3_int64 rev_id, sqlite3_int64 repo_id)
+{
+	static const char *const sql[] = {
+		"DELETE FROM file_rows WHERE rev_id = ?1",
+		"DELETE FROM file_gone WHERE rev_id = ?1",
+		"DELETE FROM revisions WHERE id = ?1",
+		"DELETE FROM repositories WHERE id = ?2",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(db->sql, sql[i], -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, rev_id);
+			if (sqlite3_bind_parameter_count(st) >= 2)
+				sqlite3_bind_int64(st, 2, repo_id);
+			sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
+	}
+}
+
 int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files_out,
 			  int64_t *copied_out)
 {
 	sqlite3_stmt *st = NULL;
-	sqlite3_int64 repo_id, rev_id, expected, staged, stored, kept = 0, base_rows = 0;
+	sqlite3_int64 repo_id = 0, rev_id = 0, expected, staged, stored, kept = 0, base_rows = 0;
 	size_t i;
-	int rc, delta = 0;
+	int rc, delta = 0, replacing = 0, savepoint = 0, created = 0;
 
 	/*
 	 * Inside the batch transaction (foreign keys off: an INSERT ... SELECT
 	 * that could abort half-way makes SQLite copy every page it touches to a
-	 * statement journal first, megabytes per repository), in a savepoint, so
-	 * that a failure takes back this repository's rows and nothing else.
-	 * What the foreign keys would do, this function does itself: it writes
-	 * the repository row before the revision, the revision before its files,
-	 * and deletes the files of a revision it replaces.  Inserts are OR
-	 * IGNORE and counted.
+	 * statement journal first, megabytes per repository).  A failure takes
+	 * back this repository's rows and nothing else: a new revision by
+	 * deleting what was inserted (undo_revision()), a revision that replaces
+	 * an earlier scan in a savepoint (which also copies every page it
+	 * touches, so only when there is something to replace).  What the
+	 * foreign keys would do, this function does itself: it writes the
+	 * repository row before the revision, the revision before its files, and
+	 * deletes the files of a revision it replaces.  Inserts are OR IGNORE
+	 * and counted.
 	 */
-	if ((rc = store_batch_begin(db)) < 0 || (rc = store_exec(db, "SAVEPOINT revision")) < 0)
+	if ((rc = store_batch_begin(db)) < 0)
 		return rc;
 #define PREP(text_) do { sqlite3_finalize(st); st = NULL; \
 	int prc_ = sqlite3_prepare_v2(db->sql, text_, -1, &st, NULL); \
 	if (prc_ != SQLITE_OK) { rc = store_error(db, prc_, "preparing a statement"); goto fail; } } while (0)
 
-	PREP("INSERT INTO repositories (path, kind, origin) VALUES (?1, ?2, ?3)"
-	     " ON CONFLICT(path) DO UPDATE SET kind = excluded.kind, origin = excluded.origin");
+	PREP("SELECT id, EXISTS (SELECT 1 FROM revisions v WHERE v.repo_id = r.id AND v.rev_key = ?2)"
+	     " FROM repositories r WHERE path = ?1");
 	sqlite3_bind_blob(st, 1, rev->repo_path, (int)strlen(rev->repo_path), SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, rev->kind, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 3, rev->origin);
-	if ((rc = step_done(db, st, "storing the repository")) < 0)
-		goto fail;
-	PREP("SELECT id FROM repositories WHERE path = ?1");
-	sqlite3_bind_blob(st, 1, rev->repo_path, (int)strlen(rev->repo_path), SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = store_error(db, sqlite3_errcode(db->sql), "reading the repository id");
+	sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		repo_id = sqlite3_column_int64(st, 0);
+		replacing = sqlite3_column_int(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		rc = store_error(db, rc, "reading the repository id");
 		goto fail;
 	}
-	repo_id = sqlite3_column_int64(st, 0);
-	for (i = 0; i < sizeof(replace_sql) / sizeof(replace_sql[0]); i++) {
+	if (replacing) {
+		if ((rc = store_exec(db, "SAVEPOINT revision")) < 0)
+			goto fail;
+		savepoint = 1;
+	}
+	/* An existing repository's row is updated last, when nothing can fail. */
+	if (!repo_id || replacing) {
+		if ((rc = put_repository(db, rev, &repo_id)) < 0)
+			goto fail;
+		created = !replacing;
+	}
+	for (i = 0; replacing && i < sizeof(replace_sql) / sizeof(replace_sql[0]); i++) {
 		PREP(replace_sql[i]);
 		sqlite3_bind_int64(st, 1, repo_id);
 		sqlite3_bind_text(st, 2, rev->rev_key, -1, SQLITE_STATIC);
@@ -891,10 +951,11 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 	     " SELECT oid, size FROM temp.stage WHERE type = 'symlink'");
 	if ((rc = step_done(db, st, "storing the blobs")) < 0)
 		goto fail;
+	if (!created && !savepoint && (rc = put_repository(db, rev, &repo_id)) < 0)
+		goto fail;
 	sqlite3_finalize(st);
 	st = NULL;
-	rc = sqlite3_exec(db->sql, "RELEASE revision", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
+	if (savepoint && (rc = sqlite3_exec(db->sql, "RELEASE revision", NULL, NULL, NULL)) != SQLITE_OK) {
 		rc = store_error(db, rc, "committing the repository");
 		goto fail;
 	}
@@ -910,8 +971,14 @@ int store_commit_revision(tgpl_db *db, const store_revision *rev, int64_t *files
 #undef PREP
 fail:
 	sqlite3_finalize(st);
-	sqlite3_exec(db->sql, "ROLLBACK TO revision", NULL, NULL, NULL);
-	sqlite3_exec(db->sql, "RELEASE revision", NULL, NULL, NULL);
+	if (savepoint) {
+		sqlite3_exec(db->sql, "ROLLBACK TO revision", NULL, NULL, NULL);
+		sqlite3_exec(db->sql, "RELEASE revision", NULL, NULL, NULL);
+	} else if (!sqlite3_get_autocommit(db->sql)) {
+		/* (If SQLite rolled the whole batch back, there is nothing to undo
+		 * and the next commit says what was lost.) */
+		undo_revision(db, rev_id, created ? repo_id : 0);
+	}
 	return rc;
 }
 
