@@ -62,6 +62,43 @@ int tgpl_scan_path(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
 		   const tgpl_engine *engine, const char *path,
 		   const tgpl_scan_options *opts);
 
+/* ---- many repositories --------------------------------------------------- */
+
+/**
+ * A scanner stores repositories one after another, as tgpl_scan_path() and
+ * tgpl_scan_location() would, but overlaps them: while a repository's last
+ * blobs are still being analysed (and then while it is concluded and
+ * committed), the next one is already walked and feeds the detection
+ * threads.  At most two repositories are in progress at once.
+ */
+typedef struct tgpl_scanner tgpl_scanner;
+
+/**
+ * Called once for each repository added, in the order they were added,
+ * when it is stored (rc 0) or has failed (rc < 0: tgpl_errmsg() of the
+ * scanner's context says why, and nothing of it is stored).  `item` is what
+ * was given to tgpl_scanner_add().  It may be called from inside a later
+ * tgpl_scanner_add() or from tgpl_scanner_flush(); it may read the
+ * database (tgpl_db_license_counts()) but must not scan or write.
+ */
+typedef void (*tgpl_scan_done_cb)(int rc, const tgpl_scan_result *res, void *item, void *payload);
+
+/** `opts` is copied (its `rev` is the default revision; `name` is ignored). */
+int tgpl_scanner_new(tgpl_scanner **out, tgpl_ctx *ctx, tgpl_db *db, const tgpl_engine *engine,
+		     const tgpl_scan_options *opts, tgpl_scan_done_cb done, void *payload);
+/**
+ * Scan a path or a URL (as tgpl_scan_location()) at `rev` (NULL: the
+ * options' revision).  Its result, and those of the repositories before it,
+ * may come later.  0 (whatever happens to the repository: see the
+ * callback), or a negative code when out of memory before the repository
+ * could be taken (it is then not reported, and `item` stays the caller's).
+ */
+int tgpl_scanner_add(tgpl_scanner *s, const char *location, const char *rev, void *item);
+/** Wait until every repository added is stored and reported. */
+void tgpl_scanner_flush(tgpl_scanner *s);
+/** Free the scanner; a repository not yet flushed is abandoned, unreported. */
+void tgpl_scanner_free(tgpl_scanner *s);
+
 /* ---- remote repositories ------------------------------------------------- */
 
 /**

@@ -300,11 +300,20 @@ typedef struct {
 	tgpl_db *db;
 	tgpl_engine *engine;
 	tgpl_scan_options *opts;
+	tgpl_scanner *scanner;
 	const scan_args *args;
 	scan_tally tally;
 	int stop;               /* a fatal error or an interruption: scan nothing more */
 	int status;
+	tgpl_scan_result last;  /* --history: the repository just stored */
+	int have_last;
 } scan_run;
+
+/* A repository handed to the scanner, until it is reported. */
+typedef struct {
+	char *location;
+	char *label;            /* "FILE:LINE" for a corpus line, else NULL */
+} scan_item;
 
 /*
  * --history: the licence of every commit reachable from the revision just
@@ -342,62 +351,56 @@ static void scan_history(scan_run *run, const tgpl_scan_result *res, const char 
 	       (unsigned long long)h.analysed, (unsigned long long)h.reused);
 }
 
-/*
- * Scan one repository (`label` names it in messages: "FILE:LINE" for a
- * corpus line, else NULL) and print what was stored.
- */
-static void scan_one(scan_run *run, const char *location, const char *rev, const char *label)
+/* A repository stored or failed (tgpl_scan_done_cb): print what was stored. */
+static void on_done(int rc, const tgpl_scan_result *res, void *item, void *payload)
 {
-	tgpl_scan_result res;
+	scan_run *run = payload;
+	scan_item *it = item;
+	const char *label = it->label;
 	count_line counts = { 0, 0 };
-	int rc;
 
-	run->tally.attempted++;
-	run->opts->rev = rev;
-	memset(&res, 0, sizeof(res));
-	rc = tgpl_scan_location(&res, run->ctx, run->db, run->engine, location, run->opts);
 	if (rc == TGPL_EINTR) {
 		cli_error("interrupted; the repositories finished before this one are stored");
 		run->tally.attempted--;
 		run->stop = 1;
 		run->status = EXIT_RUNTIME;
-		return;
+		goto done;
 	}
 	if (rc < 0) {
 		if (label)
 			cli_error("%s: %s", label, tgpl_errmsg(run->ctx));
 		else
 			cli_error("%s", tgpl_errmsg(run->ctx));
-		tally_failure(&run->tally, why_for(rc, location), label ? label : location);
-		if (is_fatal(rc)) {
+		tally_failure(&run->tally, why_for(rc, it->location), label ? label : it->location);
+		if (is_fatal(rc) && !run->stop) {
 			cli_error("stopping: no further repository can be stored");
 			run->stop = 1;
 		}
 		run->status = EXIT_RUNTIME;
-		return;
+		goto done;
 	}
-	run->tally.files += res.files;
-	run->tally.analysed += res.analysed;
-	run->tally.reused += res.reused;
-	cli_put_safe(stdout, res.path, strlen(res.path));
-	if (res.unchanged)
-		printf(": %s %.12s already stored (unchanged)\n", res.kind, res.commit);
-	else if (res.commit[0])
-		printf(": %s %.12s, %llu files, %llu blobs analysed, %llu reused\n", res.kind,
-		       res.commit, (unsigned long long)res.files, (unsigned long long)res.analysed,
-		       (unsigned long long)res.reused);
+	run->tally.files += res->files;
+	run->tally.analysed += res->analysed;
+	run->tally.reused += res->reused;
+	cli_put_safe(stdout, res->path, strlen(res->path));
+	if (res->unchanged)
+		printf(": %s %.12s already stored (unchanged)\n", res->kind, res->commit);
+	else if (res->commit[0])
+		printf(": %s %.12s, %llu files, %llu blobs analysed, %llu reused\n", res->kind,
+		       res->commit, (unsigned long long)res->files, (unsigned long long)res->analysed,
+		       (unsigned long long)res->reused);
 	else
 		printf(": dir, %llu files, %llu blobs analysed, %llu reused%s\n",
-		       (unsigned long long)res.files, (unsigned long long)res.analysed,
-		       (unsigned long long)res.reused, res.skipped ? " (some entries skipped)" : "");
-	if (res.declared[0]) {
+		       (unsigned long long)res->files, (unsigned long long)res->analysed,
+		       (unsigned long long)res->reused, res->skipped ? " (some entries skipped)" : "");
+	if (res->declared[0]) {
 		fputs("  declared: ", stdout);
-		cli_put_safe(stdout, res.declared, strlen(res.declared));
+		cli_put_safe(stdout, res->declared, strlen(res->declared));
 		putchar('\n');
 	}
 	/* An unchanged revision's counts were printed when it was stored. */
-	if (!res.unchanged &&
-	    tgpl_db_license_counts(run->db, res.path, res.commit[0] ? res.commit : NULL,
+	if (!res->unchanged &&
+	    tgpl_db_license_counts(run->db, res->path, res->commit[0] ? res->commit : NULL,
 				   tgpl_engine_version(run->engine), print_count, &counts) < 0) {
 		cli_error("%s", tgpl_errmsg(run->ctx));
 		run->status = EXIT_RUNTIME;
@@ -406,8 +409,50 @@ static void scan_one(scan_run *run, const char *location, const char *rev, const
 		printf(", and %lld more (tgpl report)", (long long)counts.more);
 	if (counts.shown)
 		putchar('\n');
-	if (run->args->history)
-		scan_history(run, &res, label);
+	run->last = *res;
+	run->have_last = 1;
+done:
+	free(it->location);
+	free(it->label);
+	free(it);
+}
+
+/*
+ * Scan one repository (`label` names it in messages: "FILE:LINE" for a
+ * corpus line, else NULL).  What was stored is printed when it is (on_done(),
+ * perhaps during the next repository's walk).
+ */
+static void scan_one(scan_run *run, const char *location, const char *rev, const char *label)
+{
+	scan_item *it = tgpl_calloc(1, sizeof(*it));
+
+	if (!it || !(it->location = tgpl_strdup(location)) || (label && !(it->label = tgpl_strdup(label)))) {
+		if (it)
+			free(it->location);
+		free(it);
+		cli_error("out of memory");
+		run->stop = 1;
+		run->status = EXIT_RUNTIME;
+		return;
+	}
+	run->tally.attempted++;
+	run->have_last = 0;
+	if (tgpl_scanner_add(run->scanner, location, rev, it) < 0) {
+		cli_error("%s", tgpl_errmsg(run->ctx));
+		free(it->location);
+		free(it->label);
+		free(it);
+		run->stop = 1;
+		run->status = EXIT_RUNTIME;
+		return;
+	}
+	if (run->args->history) {
+		/* The history is recorded once the repository's files are stored. */
+		tgpl_scanner_flush(run->scanner);
+		run->opts->rev = rev;
+		if (run->have_last && !run->stop)
+			scan_history(run, &run->last, label);
+	}
 }
 
 static int in_shard(const scan_args *a, uint64_t index)
@@ -511,13 +556,20 @@ int cmd_scan(const cli_command *cmd, int argc, char **argv, cli_global *g)
 		opts.progress = on_progress;
 		opts.payload = &ps;
 	}
+	opts.rev = a.rev;
 	run.opts = &opts;
 	run.args = &a;
+	if (tgpl_scanner_new(&run.scanner, run.ctx, run.db, run.engine, &opts, on_done, &run) < 0) {
+		cli_error("%s", tgpl_errmsg(run.ctx));
+		run.status = EXIT_RUNTIME;
+		goto done;
+	}
 	for (i = 0; i < npaths && !run.stop; i++)
 		if (in_shard(&a, (uint64_t)i))
 			scan_one(&run, paths[i], a.rev, NULL);
 	if (a.corpus && !run.stop)
 		scan_corpus(&run, (uint64_t)npaths);
+	tgpl_scanner_flush(run.scanner);
 	if (tgpl_db_flush(run.db) < 0 || tgpl_db_log_scan(run.db, (int64_t)started, tgpl_engine_version(run.engine),
 			     (int64_t)(run.tally.attempted - run.tally.failed), (int64_t)run.tally.files,
 			     (int64_t)run.tally.analysed, (int64_t)run.tally.reused) < 0) {
@@ -539,6 +591,7 @@ int cmd_scan(const cli_command *cmd, int argc, char **argv, cli_global *g)
 		print_failures(&run.tally);
 done:
 	signal_ctx = NULL;
+	tgpl_scanner_free(run.scanner);
 	tally_release(&run.tally);
 	tgpl_db_close(run.db);
 	tgpl_engine_free(run.engine);

@@ -7,7 +7,7 @@
 #include "scan/pool.h"
 #include "util/util.h"
 
-#define MAX_QUEUED_JOBS 256
+#define MAX_QUEUED_JOBS 1024   /* enough work to outlast a repository's commit */
 #define MAX_QUEUED_BYTES ((size_t)64 << 20)
 
 struct scan_pool {
@@ -22,7 +22,6 @@ struct scan_pool {
 	int nthreads;
 	const tgpl_engine *engine;
 	const tgpl_detect_options *opts;
-	const walk_source *src;            /* or NULL: jobs carry their bytes */
 };
 
 void scan_job_free(scan_job *job)
@@ -40,13 +39,13 @@ static void *worker(void *arg)
 	scan_pool *p = arg;
 	tgpl_ctx *ctx = NULL;
 	walk_reader *reader = NULL;
+	uint64_t reader_gen = 0;
 
 	/* Each worker keeps its own context: error messages are per thread;
-	 * and its own reader: the repository is opened again on this thread. */
+	 * and its own reader of the repository its last job came from, opened
+	 * again on this thread. */
 	if (tgpl_ctx_new(&ctx) < 0)
 		ctx = NULL;
-	if (p->src && walk_reader_new(&reader, p->src) < 0)
-		reader = NULL;
 	for (;;) {
 		scan_job *job;
 
@@ -67,6 +66,12 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 
 		job->next = NULL;
+		if (job->read && (!reader || reader_gen != job->gen)) {
+			walk_reader_free(reader);
+			if (walk_reader_new(&reader, job->src) < 0)
+				reader = NULL;
+			reader_gen = job->gen;
+		}
 		if (!ctx || (job->read && !reader)) {
 			job->rc = TGPL_ENOMEM;
 			snprintf(job->err, sizeof(job->err), "out of memory");
@@ -104,7 +109,7 @@ static void *worker(void *arg)
 }
 
 int pool_start(scan_pool **out, int threads, const tgpl_engine *engine,
-	       const tgpl_detect_options *opts, const walk_source *src)
+	       const tgpl_detect_options *opts)
 {
 	scan_pool *p = tgpl_calloc(1, sizeof(*p));
 	int i;
@@ -122,7 +127,6 @@ int pool_start(scan_pool **out, int threads, const tgpl_engine *engine,
 	pthread_cond_init(&p->has_done, NULL);
 	p->engine = engine;
 	p->opts = opts;
-	p->src = src;
 	for (i = 0; i < threads; i++) {
 		if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
 			break;

@@ -2,10 +2,12 @@
  * pool.h — detection worker threads for the scan driver.
  *
  * The driver (one thread) walks and owns the database; it submits each blob
- * to the pool and stores the results the pool hands back.  A worker runs
- * tgpl_detect() on bytes it owns: bytes the driver handed over (a directory
- * walk), or a git blob it reads itself through a repository handle of its
- * own (walk_reader: libgit2 objects are never shared between threads).
+ * to the pool and stores the results the pool hands back.  One pool serves
+ * every repository of a scan, in the order jobs are submitted.  A worker
+ * runs tgpl_detect() on bytes it owns: bytes the driver handed over (a
+ * directory walk), or a git blob it reads itself through a repository
+ * handle of its own (walk_reader, opened again when a job comes from
+ * another repository: libgit2 objects are never shared between threads).
  * SQLite is touched by the driver only.  The queue is bounded in jobs and
  * bytes, so memory stays bounded whatever the corpus size.
  */
@@ -23,6 +25,8 @@ typedef struct scan_job {
 	void *data;              /* owned; freed by the worker after detection */
 	size_t len;              /* of data, or the blob's size when read */
 	int read;                /* the worker reads blob `oid` itself (data is NULL) */
+	const walk_source *src;  /* where from: valid until the job is taken back */
+	uint64_t gen;            /* which repository of the scan (its sequence number) */
 	tgpl_detection *det;     /* the result, owned by the job */
 	int rc;                  /* tgpl_detect()'s return */
 	char err[256];           /* its message when rc < 0 */
@@ -30,10 +34,9 @@ typedef struct scan_job {
 
 typedef struct scan_pool scan_pool;
 
-/* Start `threads` workers; with `src` (a git source), each can read its blobs.
- * Caller frees with pool_free() before walk_close(src). */
+/* Start `threads` workers.  Caller frees with pool_free(). */
 int pool_start(scan_pool **out, int threads, const tgpl_engine *engine,
-	       const tgpl_detect_options *opts, const walk_source *src);
+	       const tgpl_detect_options *opts);
 /* Hand a job over (blocks while the queue is full).  The pool owns it until
  * pool_take() returns it. */
 int pool_submit(scan_pool *p, scan_job *job);

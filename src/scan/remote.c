@@ -1,7 +1,7 @@
 /*
  * remote.c — URLs as corpus entries: a cache of bare clones kept up to date
- * with libgit2 (clone the first time, fetch afterwards), and the scan of a
- * path or URL (tgpl_scan_location()).
+ * with libgit2 (clone the first time, fetch afterwards).  The scanner
+ * (scan.c) syncs a URL here and scans the clone under the URL.
  *
  * The cache is a flat directory of bare repositories whose names come from
  * a hash of the URL (remote_cache_name()), so a URL can never name a path
@@ -362,38 +362,5 @@ done:
 	tgpl_buf_release(&tmp);
 	free(name);
 	git_libgit2_shutdown();
-	return rc;
-}
-
-/* ---- scanning a path or a URL -------------------------------------------- */
-
-int tgpl_scan_location(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db,
-		       const tgpl_engine *engine, const char *location,
-		       const tgpl_scan_options *opts)
-{
-	tgpl_scan_options defaults = TGPL_SCAN_OPTIONS_INIT, o;
-	char *cache = NULL, *local = NULL;
-	int rc;
-
-	if (!opts)
-		opts = &defaults;
-	if (!tgpl_location_is_url(location))
-		return tgpl_scan_path(out, ctx, db, engine, location, opts);
-	/* Work on a version-2 copy, whatever version the caller was built with. */
-	o = defaults;
-	memcpy(&o, opts, opts->version >= 2 ? sizeof(o) : offsetof(tgpl_scan_options, name));
-	o.version = TGPL_SCAN_OPTIONS_VERSION;
-	if (!o.cache_dir) {
-		if ((rc = tgpl_cache_dir_default(&cache, ctx)) < 0)
-			goto done;
-		o.cache_dir = cache;
-	}
-	if ((rc = tgpl_remote_sync(&local, ctx, o.cache_dir, location)) < 0)
-		goto done;
-	o.name = location;
-	rc = tgpl_scan_path(out, ctx, db, engine, local, &o);
-done:
-	free(local);
-	free(cache);
 	return rc;
 }

@@ -250,7 +250,6 @@ void tgpl_db_close(tgpl_db *db)
 	sqlite3_finalize(db->st_finding);
 	sqlite3_finalize(db->st_stage);
 	sqlite3_finalize(db->st_gone);
-	sqlite3_finalize(db->st_count);
 	free(db->counts_key);
 	/* What an open batch holds is whole (analyses, repositories released
 	 * from their savepoints): keep it. */
@@ -292,7 +291,14 @@ int tgpl_db_stats_get(tgpl_db_stats *out, tgpl_db *db)
 
 /* ---- analyses ----------------------------------------------------------- */
 
-int store_lookup_analysis(tgpl_db *db, const char *oid, const char *engine, int count)
+int store_label(tgpl_buf *out, const char *expression, const char *skipped)
+{
+	tgpl_buf_clear(out);
+	return skipped ? tgpl_buf_printf(out, "(skipped: %s)", skipped)
+		       : tgpl_buf_puts(out, expression ? expression : "(none)");
+}
+
+int store_lookup_analysis(tgpl_db *db, const char *oid, const char *engine, tgpl_buf *label)
 {
 	int rc, err = 0;
 
@@ -302,9 +308,10 @@ int store_lookup_analysis(tgpl_db *db, const char *oid, const char *engine, int 
 	sqlite3_bind_text(db->st_analysed, 1, oid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(db->st_analysed, 2, engine, -1, SQLITE_STATIC);
 	rc = sqlite3_step(db->st_analysed);
-	if (rc == SQLITE_ROW && count)
-		err = store_count_label(db, (const char *)sqlite3_column_text(db->st_analysed, 0),
-					(const char *)sqlite3_column_text(db->st_analysed, 1), 1);
+	if (rc == SQLITE_ROW && label &&
+	    store_label(label, (const char *)sqlite3_column_text(db->st_analysed, 0),
+			(const char *)sqlite3_column_text(db->st_analysed, 1)) < 0)
+		err = tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
 	sqlite3_reset(db->st_analysed);
 	if (err < 0)
 		return err;
@@ -317,30 +324,7 @@ int store_lookup_analysis(tgpl_db *db, const char *oid, const char *engine, int 
 
 int store_is_analysed(tgpl_db *db, const char *oid, const char *engine)
 {
-	return store_lookup_analysis(db, oid, engine, 0);
-}
-
-/* The label of tgpl_db_license_counts(). */
-int store_count_label(tgpl_db *db, const char *expression, const char *skipped, int64_t n)
-{
-	tgpl_buf label = TGPL_BUF_INIT;
-	int rc;
-
-	if ((rc = prepare(db, &db->st_count,
-			  "INSERT INTO temp.counts (label, n) VALUES (?1, ?2)"
-			  " ON CONFLICT(label) DO UPDATE SET n = n + excluded.n")) < 0)
-		return rc;
-	if (skipped ? tgpl_buf_printf(&label, "(skipped: %s)", skipped) < 0
-		    : tgpl_buf_puts(&label, expression ? expression : "(none)") < 0) {
-		tgpl_buf_release(&label);
-		return tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
-	}
-	sqlite3_bind_text(db->st_count, 1, label.ptr, (int)label.len, SQLITE_STATIC);
-	sqlite3_bind_int64(db->st_count, 2, n);
-	rc = sqlite3_step(db->st_count);
-	sqlite3_reset(db->st_count);
-	tgpl_buf_release(&label);
-	return rc == SQLITE_DONE ? 0 : store_error(db, rc, "counting licences");
+	return store_lookup_analysis(db, oid, engine, NULL);
 }
 
 static char *counts_key(const char *repo_path, const char *rev_key, const char *engine)
@@ -354,9 +338,32 @@ static char *counts_key(const char *repo_path, const char *rev_key, const char *
 	return b.ptr;
 }
 
-int store_counts_publish(tgpl_db *db, const char *repo_path, const char *rev_key, const char *engine)
+int store_counts_publish(tgpl_db *db, const char *repo_path, const char *rev_key, const char *engine,
+			 const store_count *counts, size_t n)
 {
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
 	free(db->counts_key);
+	db->counts_key = NULL;
+	if ((rc = store_exec(db, "CREATE TEMP TABLE IF NOT EXISTS counts (label TEXT PRIMARY KEY,"
+			     " n INTEGER NOT NULL) WITHOUT ROWID; DELETE FROM temp.counts")) < 0)
+		return rc;
+	if ((rc = sqlite3_prepare_v2(db->sql, "INSERT INTO temp.counts (label, n) VALUES (?1, ?2)",
+				     -1, &st, NULL)) != SQLITE_OK)
+		return store_error(db, rc, "counting licences");
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_text(st, 1, counts[i].label, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, counts[i].n);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return store_error(db, rc, "counting licences");
+		}
+	}
+	sqlite3_finalize(st);
 	if (!(db->counts_key = counts_key(repo_path, rev_key, engine)))
 		return tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
 	return 0;
@@ -561,13 +568,7 @@ int store_stage_begin(tgpl_db *db)
 	db->st_stage = NULL;
 	sqlite3_finalize(db->st_gone);
 	db->st_gone = NULL;
-	sqlite3_finalize(db->st_count);
-	db->st_count = NULL;
-	free(db->counts_key);
-	db->counts_key = NULL;
 	return store_exec(db,
-		"DROP TABLE IF EXISTS temp.counts;"
-		"CREATE TEMP TABLE counts (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
 		"DROP TABLE IF EXISTS temp.stage;"
 		"CREATE TEMP TABLE stage (path BLOB PRIMARY KEY, mode INTEGER, type TEXT, oid TEXT,"
 		" size INTEGER, concluded TEXT, decided_by TEXT) WITHOUT ROWID;"

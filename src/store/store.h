@@ -21,6 +21,7 @@
 
 #include "tgpl/db.h"
 #include "tgpl/detect.h"
+#include "util/util.h"
 
 struct tgpl_db {
 	sqlite3 *sql;
@@ -37,7 +38,6 @@ struct tgpl_db {
 	sqlite3_stmt *st_finding;
 	sqlite3_stmt *st_stage;
 	sqlite3_stmt *st_gone;
-	sqlite3_stmt *st_count;
 	char *counts_key;          /* "repo\nrev_key\nengine" whose licence counts temp.counts holds */
 };
 
@@ -48,19 +48,25 @@ int store_error(tgpl_db *db, int sqlrc, const char *what);
 int store_exec(tgpl_db *db, const char *sql);
 
 /* Is the analysis of blob `oid` by `engine` stored?  1, 0, or < 0.  With
- * `count`, a stored analysis's label is counted once (store_count_label()). */
+ * `label`, a stored analysis's label (store_label()) is written there. */
 int store_is_analysed(tgpl_db *db, const char *oid, const char *engine);
-int store_lookup_analysis(tgpl_db *db, const char *oid, const char *engine, int count);
+int store_lookup_analysis(tgpl_db *db, const char *oid, const char *engine, tgpl_buf *label);
+
+/* The label tgpl_db_license_counts() counts a file's analysis under: its
+ * expression, "(none)", or "(skipped: REASON)". */
+int store_label(tgpl_buf *out, const char *expression, const char *skipped);
 
 /*
- * The licence counts of the revision being staged, kept while it is walked
- * whole: `n` more files whose analysis has this expression (NULL: none) or
- * was skipped for this reason (non-NULL).  store_counts_publish() says that
- * temp.counts now holds the counts of that committed revision, so that
+ * The licence counts of a revision just committed, counted by the scan as
+ * it walked the whole tree: temp.counts holds them from now on, so that
  * tgpl_db_license_counts() reads them instead of every file's analysis.
  */
-int store_count_label(tgpl_db *db, const char *expression, const char *skipped, int64_t n);
-int store_counts_publish(tgpl_db *db, const char *repo_path, const char *rev_key, const char *engine);
+typedef struct {
+	char *label;
+	int64_t n;
+} store_count;
+int store_counts_publish(tgpl_db *db, const char *repo_path, const char *rev_key, const char *engine,
+			 const store_count *counts, size_t n);
 /* Does temp.counts hold the counts of this revision?  1 or 0. */
 int store_counts_hold(tgpl_db *db, const char *repo_path, const char *rev_key, const char *engine);
 

@@ -31,6 +31,21 @@ static void assert_has(const char *text, size_t len, const char *needle, const c
 	ck_assert_msg(e2e_contains(text, len, needle), "%s lacks <%s>: <%s>", what, needle, text);
 }
 
+/* The text of generated file number i. */
+static const char *file_text(char *text, size_t size, int i)
+{
+	if (i % 9 == 0)
+		snprintf(text, size, "// SPDX-License-Identifier: %s\nint f%d;\n",
+			 i % 2 ? "Apache-2.0" : "GPL-2.0-or-later", i);
+	else if (i % 13 == 0)
+		snprintf(text, size, "%sint g%d;\n", gpl_notice, i);
+	else if (i % 5 == 0)
+		snprintf(text, size, "int same;\n");   /* one blob, many files */
+	else
+		snprintf(text, size, "static int v%d = %d;\n", i, i * 7);
+	return text;
+}
+
 /*
  * A repository of `nfiles` generated files: sources (some with SPDX tags or a
  * GPL notice), licence texts, identical copies, a binary file and one file
@@ -48,16 +63,7 @@ static char *make_repo(const char *name, int nfiles, size_t big)
 	free(mit);
 	for (i = 0; i < nfiles; i++) {
 		snprintf(rel, sizeof(rel), "src/d%d/f%d.c", i % 7, i);
-		if (i % 9 == 0)
-			snprintf(text, sizeof(text), "// SPDX-License-Identifier: %s\nint f%d;\n",
-				 i % 2 ? "Apache-2.0" : "GPL-2.0-or-later", i);
-		else if (i % 13 == 0)
-			snprintf(text, sizeof(text), "%sint g%d;\n", gpl_notice, i);
-		else if (i % 5 == 0)
-			snprintf(text, sizeof(text), "int same;\n");   /* one blob, many files */
-		else
-			snprintf(text, sizeof(text), "static int v%d = %d;\n", i, i * 7);
-		e2e_write_str(repo, rel, text);
+		e2e_write_str(repo, rel, file_text(text, sizeof(text), i));
 	}
 	e2e_write_file(repo, "bin/blob.bin", "\x00\x01\x02\xff\x00garbage", 12, 0644);
 	if (big) {
@@ -116,6 +122,25 @@ static char *tmp(const char *name)
 	return e2e_path(e2e_tmp, name);
 }
 
+/* A growing string, for building expected output. */
+typedef struct {
+	char *ptr;
+	size_t len, cap;
+} text_buf;
+
+static void text_puts(text_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->ptr = realloc(b->ptr, b->cap);
+		ck_assert_ptr_nonnull(b->ptr);
+	}
+	memcpy(b->ptr + b->len, s, n + 1);
+	b->len += n;
+}
+
 /* The repository paths stored, one string per row. */
 static void stored_paths(e2e_list *out, const char *db)
 {
@@ -160,6 +185,143 @@ START_TEST(jobs_1_2_and_4_store_identical_database_content)
 	for (i = 0; i < 3; i++)
 		free(dbs[i]);
 	free(repo);
+}
+END_TEST
+
+/* The "  licences: ..." line `tgpl scan` should print for `repo`, from the database. */
+static char *counts_line(const char *db, const char *repo)
+{
+	e2e_list rows = E2E_LIST_INIT;
+	text_buf line = { 0 };
+	size_t k;
+
+	e2e_db_rows(&rows, db,
+		"SELECT label || ' (' || n || ')' FROM (SELECT CASE"
+		"  WHEN a.skipped IS NOT NULL THEN '(skipped: ' || a.skipped || ')'"
+		"  WHEN a.expression IS NULL THEN '(none)' ELSE a.expression END AS label, count(*) AS n"
+		" FROM files f JOIN revisions v ON v.id = f.rev_id JOIN repositories r ON r.id = v.repo_id"
+		" LEFT JOIN analyses a ON a.blob_id = f.oid AND a.engine = v.engine"
+		" WHERE f.type = 'file' AND r.path = CAST(?1 AS BLOB) GROUP BY label)"
+		" ORDER BY n DESC, label", repo, NULL);
+	ck_assert_msg(rows.n > 0 && rows.n <= 8, "%s: %zu labels", repo, rows.n);
+	text_puts(&line, "  licences: ");
+	for (k = 0; k < rows.n; k++) {
+		const char *c;
+
+		if (k)
+			text_puts(&line, ", ");
+		for (c = rows.v[k]; *c; c++) {   /* e2e_db_rows escapes spaces */
+			if (strncmp(c, "\\x20", 4) == 0) {
+				text_puts(&line, " ");
+				c += 3;
+			} else {
+				char one[2] = { *c, 0 };
+				text_puts(&line, one);
+			}
+		}
+	}
+	text_puts(&line, "\n");
+	e2e_list_release(&rows);
+	return line.ptr;
+}
+
+/*
+ * Repositories overlap on two threads (the next is walked while the last
+ * blobs of the one before are analysed and it is committed): the reports
+ * still come in corpus order, a failing repository in the middle takes
+ * nothing of its neighbours with it, blobs shared across the boundary are
+ * counted in both, and the database is the one a single thread writes.
+ */
+START_TEST(overlapping_repositories_report_in_order_and_store_what_one_thread_stores)
+{
+	/* q holds every blob of p, and walks them first. */
+	char *p = make_repo("p", 300, 0), *q = make_repo("q", 360, 0), *r3 = make_repo("r", 200, 0);
+	char *broken = make_repo("broken", 120, 0), *oid, *obj, rel[64], text[512];
+	const char *jobs[] = { "1", "2" };
+	char *dbs[2], *outs[2];
+	size_t i;
+
+	/* p ends with files slow to analyse (many licence texts each), q begins
+	 * with them: those p is still analysing when q starts are met in flight. */
+	{
+		char *gpl = e2e_license_text("GPL-3.0-only", NULL);
+		size_t n = strlen(gpl), k;
+
+		for (i = 0; i < 6; i++) {
+			size_t size = 12 * (n + 32), len = 0;
+			char *big = malloc(size);
+
+			ck_assert_ptr_nonnull(big);
+			for (k = 0; k < 12; k++)
+				len += (size_t)snprintf(big + len, size - len, "/* part %zu of %zu */\n%s", k, i, gpl);
+			snprintf(rel, sizeof(rel), "zz/big%zu.txt", i);
+			e2e_write_str(p, rel, big);
+			snprintf(rel, sizeof(rel), "a/zz/big%zu.txt", i);
+			e2e_write_str(q, rel, big);
+			free(big);
+		}
+		free(gpl);
+	}
+	for (i = 0; i < 300; i++) {
+		snprintf(rel, sizeof(rel), "a/src/d%zu/f%zu.c", i % 7, i);
+		e2e_write_str(q, rel, file_text(text, sizeof(text), (int)i));
+	}
+	free(e2e_git_commit_all(p, "slow files last"));
+	free(e2e_git_commit_all(q, "p's files first"));
+
+	/* A blob of its own goes missing (the others are p's too). */
+	e2e_write_str(broken, "src/own.c", "int only_in_broken;\n");
+	free(e2e_git_commit_all(broken, "own"));
+	oid = e2e_git_line(broken, "rev-parse", "HEAD:src/own.c", NULL);
+	snprintf(rel, sizeof(rel), ".git/objects/%.2s/%s", oid, oid + 2);
+	obj = e2e_path(broken, rel);
+	ck_assert_int_eq(unlink(obj), 0);
+	e2e_write_str(e2e_tmp, "overlap.txt", "p\nq\nbroken\nr\n");
+	for (i = 0; i < 2; i++) {
+		char name[32];
+		e2e_run r;
+
+		snprintf(name, sizeof(name), "overlap%s.db", jobs[i]);
+		dbs[i] = tmp(name);
+		e2e_tgpl(&r, e2e_tmp, "scan", "--db", dbs[i], "--jobs", jobs[i], "--corpus", "overlap.txt", NULL);
+		e2e_assert_exit(&r, 3, name);
+		assert_has(r.err, r.err_len, "tgpl: overlap.txt:3: ", "stderr");
+		assert_has(r.err, r.err_len, oid, "stderr");
+		assert_has(r.out, r.out_len, "scanned 3 of 4 repositories", "stdout");
+		outs[i] = strdup(r.out ? r.out : "");
+		e2e_run_release(&r);
+	}
+	/* The same report, line for line: order, files, analysed and reused, counts. */
+	ck_assert_str_eq(outs[1], outs[0]);
+	{
+		const char *at = outs[1];
+		const char *repos[] = { p, q, r3 };
+
+		for (i = 0; i < 3; i++) {
+			char *want = counts_line(dbs[1], repos[i]);
+			const char *name = strstr(at, repos[i]), *line;
+
+			ck_assert_msg(name != NULL, "%s missing or out of order in <%s>", repos[i], outs[1]);
+			line = strstr(name, "  licences: ");
+			ck_assert_msg(line && strncmp(line, want, strlen(want)) == 0,
+				      "%s: printed <%.200s>, the database says <%s>", repos[i], line ? line : "", want);
+			at = line;
+			free(want);
+		}
+	}
+	ck_assert_int_eq(e2e_db_count(dbs[1], "SELECT 1 FROM repositories WHERE path = CAST(?1 AS BLOB)",
+				      broken, NULL), 0);
+	assert_same_content(dbs[0], dbs[1], 1, "--jobs 1 vs --jobs 2 over four repositories");
+	for (i = 0; i < 2; i++) {
+		free(dbs[i]);
+		free(outs[i]);
+	}
+	free(obj);
+	free(oid);
+	free(broken);
+	free(r3);
+	free(q);
+	free(p);
 }
 END_TEST
 
@@ -622,6 +784,7 @@ static Suite *corpus_suite(void)
 	Suite *s = suite_create("corpus scans");
 
 	e2e_add_test(s, jobs_1_2_and_4_store_identical_database_content, 240);
+	e2e_add_test(s, overlapping_repositories_report_in_order_and_store_what_one_thread_stores, 240);
 	e2e_add_test(s, max_file_size_skips_are_recorded_as_too_big_for_any_jobs, 120);
 	e2e_add_test(s, corpus_lines_split_into_location_and_revision_with_escapes_and_comments, 30);
 	e2e_add_test(s, corpus_reader_numbers_lines_and_entries_and_caps_line_length, 30);
