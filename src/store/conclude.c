@@ -387,10 +387,10 @@ int store_conclude(tgpl_db *db, const char *engine, char **declared_out)
 				if (d == 0)
 					break;
 			}
-			if (!expr && meta.len) {
-				expr = meta.ptr;
-				urc = tgpl_buf_put(&decided, source.ptr, source.len);
-			}
+			/* The repository's own licence (root licence file, else its
+			 * metadata): most files; set all at once below. */
+			if (d == 0)
+				continue;
 		}
 		if (urc < 0) {
 			rc = tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
@@ -409,6 +409,28 @@ int store_conclude(tgpl_db *db, const char *engine, char **declared_out)
 	}
 	if (rc != SQLITE_DONE)
 		goto sqlfail;
+	sqlite3_finalize(up);
+	up = NULL;
+	{
+		const conclusion *root = set_find(&files, "", 0);
+
+		tgpl_buf_clear(&decided);
+		if (root ? tgpl_buf_printf(&decided, "license-file:%s", root->source) < 0
+			 : meta.len && tgpl_buf_put(&decided, source.ptr, source.len) < 0) {
+			rc = tgpl_error(db->ctx, TGPL_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (root || meta.len) {
+			rc = sqlite3_prepare_v2(db->sql, "UPDATE temp.stage SET concluded = ?1, decided_by = ?2"
+						" WHERE type = 'file' AND concluded IS NULL", -1, &up, NULL);
+			if (rc != SQLITE_OK)
+				goto sqlfail;
+			sqlite3_bind_text(up, 1, root ? root->expr : meta.ptr, -1, SQLITE_STATIC);
+			sqlite3_bind_text(up, 2, decided.ptr, (int)decided.len, SQLITE_STATIC);
+			if ((rc = sqlite3_step(up)) != SQLITE_DONE)
+				goto sqlfail;
+		}
+	}
 	*declared_out = declared;
 	declared = NULL;
 	rc = 0;
