@@ -360,7 +360,9 @@ static void on_done(int rc, const tgpl_scan_result *res, void *item, void *paylo
 	count_line counts = { 0, 0 };
 
 	if (rc == TGPL_EINTR) {
-		cli_error("interrupted; the repositories finished before this one are stored");
+		/* (Two repositories may be open when it comes.) */
+		if (!run->stop)
+			cli_error("interrupted; the repositories finished before this one are stored");
 		run->tally.attempted--;
 		run->stop = 1;
 		run->status = EXIT_RUNTIME;

@@ -490,6 +490,9 @@ static void finish(tgpl_scanner *sc, scan_repo *r)
 		sc->prev = NULL;
 	if (sc->cur == r)
 		sc->cur = NULL;
+	/* Interrupted while its last blobs were analysed: not finished, not stored. */
+	if (rc == 0 && tgpl_interrupted(sc->ctx))
+		rc = tgpl_error(sc->ctx, TGPL_EINTR, "interrupted");
 	if (rc == 0 && (rc = store_conclude(db, r->rev.engine, &r->declared)) == 0) {
 		r->rev.declared = r->declared;
 		snprintf(r->res.declared, sizeof(r->res.declared), "%s", r->declared ? r->declared : "");
