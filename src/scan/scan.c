@@ -609,6 +609,8 @@ static int repo_open(tgpl_scanner *sc, scan_repo *r, const char *location, const
 	int rc = 0;
 
 	if (url) {
+		/* A clone or fetch can take long: store the repository before first. */
+		settle_prev(sc);
 		if (!opts->cache_dir && (rc = tgpl_cache_dir_default(&cache, sc->ctx)) < 0)
 			goto done;
 		if ((rc = tgpl_remote_sync(&local, sc->ctx, opts->cache_dir ? opts->cache_dir : cache,
