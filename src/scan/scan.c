@@ -288,8 +288,12 @@ static void store_job(tgpl_scanner *sc, scan_job *job)
 		if (rc == 0)
 			rc = count_label(sc, other, job->det, (int64_t)dups[(job->gen + 1) & 1]);
 	}
-	if (rc < 0)
+	if (rc < 0) {
 		repo_fail(sc, r, rc);
+		/* The next repository's files that hold the blob have no analysis either. */
+		if (dups[(job->gen + 1) & 1])
+			repo_fail(sc, other, rc);
+	}
 	if (r && r->outstanding)
 		r->outstanding--;
 	scan_job_free(job);
