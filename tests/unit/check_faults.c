@@ -1105,33 +1105,30 @@ END_TEST
 
 /* ---- 4. a corrupt repository ---------------------------------------------------------- */
 
-START_TEST(corrupt_pack_fails_the_repository_naming_the_object_and_writes_none_of_it)
+/* `n` bytes of letters that do not compress (a fixed xorshift sequence). */
+static unsigned char *noise_text(size_t n)
 {
-	char *good = make_repo("good", 5, "good"), *repo = e2e_mkdtemp("corrupt"), *db = tmp_file("t.db");
-	char *packdir, *pack = NULL, *oid, *data;
-	const char *jobs[2] = { "--jobs=1", "--jobs=4" };
-	unsigned char *noise;
+	unsigned char *noise = malloc(n);
 	uint32_t x = 2463534242u;
-	long long repos, files;
-	size_t i, len;
-	int k;
+	size_t i;
 
-	e2e_git_init(repo);
-	/* One large blob that does not compress: the middle of the pack is its data. */
-	noise = malloc(300000);
 	ck_assert_ptr_nonnull(noise);
-	for (i = 0; i < 300000; i++) {
+	for (i = 0; i < n; i++) {
 		x ^= x << 13;
 		x ^= x >> 17;
 		x ^= x << 5;
 		noise[i] = (unsigned char)('a' + x % 26);
 	}
-	e2e_write_file(repo, "big.txt", noise, 300000, 0644);
-	free(noise);
-	e2e_write_str(repo, "LICENSE", "SPDX-License-Identifier: MIT\n");
-	e2e_write_str(repo, "src/a.c", "int a;\n");
-	free(e2e_git_commit_all(repo, "packed"));
-	oid = e2e_git_line(repo, "rev-parse", "HEAD:big.txt", NULL);
+	return noise;
+}
+
+/* Pack every object of `repo` into one pack and flip 64 bytes in its middle
+ * (inside the data of a large incompressible blob, if the repository has one). */
+static void corrupt_middle_of_pack(const char *repo)
+{
+	char *packdir, *pack = NULL, *data;
+	size_t i, len;
+
 	free(e2e_git(repo, "repack", "-a", "-d", "-q", NULL));
 	free(e2e_git(repo, "prune-packed", NULL));
 	{
@@ -1165,6 +1162,29 @@ START_TEST(corrupt_pack_fails_the_repository_naming_the_object_and_writes_none_o
 		*slash = '/';
 	}
 	free(data);
+	free(pack);
+	free(packdir);
+}
+
+START_TEST(corrupt_pack_fails_the_repository_naming_the_object_and_writes_none_of_it)
+{
+	char *good = make_repo("good", 5, "good"), *repo = e2e_mkdtemp("corrupt"), *db = tmp_file("t.db");
+	char *oid;
+	const char *jobs[2] = { "--jobs=1", "--jobs=4" };
+	unsigned char *noise;
+	long long repos, files;
+	int k;
+
+	e2e_git_init(repo);
+	/* One large blob that does not compress: the middle of the pack is its data. */
+	noise = noise_text(300000);
+	e2e_write_file(repo, "big.txt", noise, 300000, 0644);
+	free(noise);
+	e2e_write_str(repo, "LICENSE", "SPDX-License-Identifier: MIT\n");
+	e2e_write_str(repo, "src/a.c", "int a;\n");
+	free(e2e_git_commit_all(repo, "packed"));
+	oid = e2e_git_line(repo, "rev-parse", "HEAD:big.txt", NULL);
+	corrupt_middle_of_pack(repo);
 
 	scan_ok(db, good);
 	repos = count(db, "repositories");
@@ -1186,12 +1206,76 @@ START_TEST(corrupt_pack_fails_the_repository_naming_the_object_and_writes_none_o
 		ck_assert_int_eq(count(db, "files"), files);
 		assert_integrity_ok(db);
 	}
-	free(pack);
-	free(packdir);
 	free(oid);
 	free(db);
 	free(repo);
 	free(good);
+}
+END_TEST
+
+/*
+ * Two repositories scanned one after the other share a blob whose copy in
+ * the first is corrupt, and the second meets it while the first's job for it
+ * is still queued (behind files slow to analyse).  The first fails; the
+ * second must not be stored with a file that has no analysis.
+ */
+START_TEST(blob_failing_in_one_repository_is_not_taken_on_trust_by_the_next)
+{
+	char *bad = e2e_mkdtemp("bad"), *next = e2e_mkdtemp("next"), *db = tmp_file("n.db");
+	char *gpl = e2e_license_text("GPL-3.0-only", NULL), rel[64], *oid;
+	unsigned char *noise = noise_text(1000000);   /* most of the pack: its middle */
+	size_t n = strlen(gpl), i, k;
+	e2e_run r;
+
+	e2e_git_init(bad);
+	e2e_git_init(next);
+	/* Walked first in bad: slow files, then the blob that will be corrupt. */
+	for (i = 0; i < 8; i++) {
+		size_t size = 10 * (n + 32), len = 0;
+		char *slow = malloc(size);
+
+		ck_assert_ptr_nonnull(slow);
+		for (k = 0; k < 10; k++)
+			len += (size_t)snprintf(slow + len, size - len, "/* part %zu of %zu */\n%s", k, i, gpl);
+		snprintf(rel, sizeof(rel), "a/slow%zu.txt", i);
+		e2e_write_str(bad, rel, slow);
+		free(slow);
+	}
+	e2e_write_file(bad, "b/big.txt", noise, 1000000, 0644);
+	free(e2e_git_commit_all(bad, "slow, then big"));
+	oid = e2e_git_line(bad, "rev-parse", "HEAD:b/big.txt", NULL);
+	corrupt_middle_of_pack(bad);
+	/* next begins with the same blob, intact (loose). */
+	e2e_write_file(next, "a/big.txt", noise, 1000000, 0644);
+	e2e_write_str(next, "src/x.c", "int x;\n");
+	free(e2e_git_commit_all(next, "big first"));
+	free(noise);
+	free(gpl);
+
+	{
+		char corpus[8192];
+
+		snprintf(corpus, sizeof(corpus), "%s\n%s\n", bad, next);
+		e2e_write_str(e2e_tmp, "two.txt", corpus);
+	}
+	e2e_tgpl(&r, e2e_tmp, "scan", "--db", db, "--jobs", "2", "--corpus", "two.txt", NULL);
+	assert_no_memory_report(&r, "two repositories");
+	assert_exit(&r, 3, "two repositories");
+	assert_stderr_lines_are_messages(&r, "two repositories");
+	assert_stderr_has(&r, "two.txt:1: ", "two repositories");
+	assert_stderr_has(&r, oid, "two repositories");
+	e2e_run_release(&r);
+	ck_assert_int_eq(e2e_db_count(db, "SELECT 1 FROM repositories WHERE path = CAST(?1 AS BLOB)", bad, NULL),
+			 0);
+	/* Whatever became of next: no stored file without its analysis. */
+	ck_assert_int_eq(e2e_db_count(db, "SELECT 1 FROM files f JOIN revisions v ON v.id = f.rev_id"
+				      " WHERE f.type = 'file' AND NOT EXISTS (SELECT 1 FROM analyses a"
+				      " WHERE a.blob_id = f.oid AND a.engine = v.engine)", NULL), 0);
+	assert_integrity_ok(db);
+	free(oid);
+	free(db);
+	free(next);
+	free(bad);
 }
 END_TEST
 
@@ -1419,6 +1503,7 @@ static Suite *faults_suite(void)
 	e2e_add_test(s, full_tmpfs_fails_the_scan_with_exit_3_and_keeps_earlier_repositories, 300);
 	e2e_add_test(s, read_only_database_is_refused_with_exit_3_and_left_unchanged, 300);
 	e2e_add_test(s, sigint_during_a_scan_stops_it_and_keeps_the_repositories_finished_before, 300);
+	e2e_add_test(s, blob_failing_in_one_repository_is_not_taken_on_trust_by_the_next, 240);
 	e2e_add_test(s, corrupt_pack_fails_the_repository_naming_the_object_and_writes_none_of_it, 300);
 	e2e_add_test(s, sparse_2gb_file_is_recorded_too_big_in_bounded_memory_and_a_fifo_is_skipped, 300);
 	e2e_add_test(s, directory_nested_past_the_depth_cap_is_reported_and_skipped, 300);
