@@ -767,6 +767,7 @@ int tgpl_scanner_new(tgpl_scanner **out, tgpl_ctx *ctx, tgpl_db *db, const tgpl_
 		memcpy(&sc->opts, opts, opts->version >= 2 ? sizeof(sc->opts)
 							    : offsetof(tgpl_scan_options, name));
 	sc->opts.version = TGPL_SCAN_OPTIONS_VERSION;
+	sc->opts.name = NULL;   /* one name for many repositories: no (scan_one() sets it) */
 	sc->done = done;
 	sc->payload = payload;
 	sc->inline_left = INLINE_BLOBS;
@@ -828,6 +829,8 @@ static int scan_one(tgpl_scan_result *out, tgpl_ctx *ctx, tgpl_db *db, const tgp
 		memset(out, 0, sizeof(*out));
 	if ((rc = tgpl_scanner_new(&sc, ctx, db, engine, opts, one_done, &o)) < 0)
 		return rc;
+	if (opts && opts->version >= 2)
+		sc->opts.name = opts->name;
 	rc = scanner_add(sc, location, NULL, NULL, url);
 	tgpl_scanner_flush(sc);
 	tgpl_scanner_free(sc);
