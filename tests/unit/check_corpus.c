@@ -243,24 +243,14 @@ START_TEST(overlapping_repositories_report_in_order_and_store_what_one_thread_st
 
 	/* p ends with files slow to analyse (many licence texts each), q begins
 	 * with them: those p is still analysing when q starts are met in flight. */
-	{
-		char *gpl = e2e_license_text("GPL-3.0-only", NULL);
-		size_t n = strlen(gpl), k;
+	for (i = 0; i < 6; i++) {
+		char *big = e2e_slow_text(12, i);
 
-		for (i = 0; i < 6; i++) {
-			size_t size = 12 * (n + 32), len = 0;
-			char *big = malloc(size);
-
-			ck_assert_ptr_nonnull(big);
-			for (k = 0; k < 12; k++)
-				len += (size_t)snprintf(big + len, size - len, "/* part %zu of %zu */\n%s", k, i, gpl);
-			snprintf(rel, sizeof(rel), "zz/big%zu.txt", i);
-			e2e_write_str(p, rel, big);
-			snprintf(rel, sizeof(rel), "a/zz/big%zu.txt", i);
-			e2e_write_str(q, rel, big);
-			free(big);
-		}
-		free(gpl);
+		snprintf(rel, sizeof(rel), "zz/big%zu.txt", i);
+		e2e_write_str(p, rel, big);
+		snprintf(rel, sizeof(rel), "a/zz/big%zu.txt", i);
+		e2e_write_str(q, rel, big);
+		free(big);
 	}
 	for (i = 0; i < 300; i++) {
 		snprintf(rel, sizeof(rel), "a/src/d%zu/f%zu.c", i % 7, i);

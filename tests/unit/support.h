@@ -60,6 +60,9 @@ char *e2e_read_file(const char *path, size_t *len);
  * that is not NULL.  Asserts the licence and its text exist; caller frees.
  */
 char *e2e_license_text(const char *id, const char *copyright);
+/* A file slow to analyse: `copies` copies of the GPL-3.0-only text, each after a
+ * comment naming it and `tag` (distinct tags give distinct blobs).  Caller frees. */
+char *e2e_slow_text(size_t copies, size_t tag);
 
 /* ---- running programs ------------------------------------------------------ */
 

@@ -849,6 +849,20 @@ int e2e_utf8_valid(const char *p, size_t n)
 	return 1;
 }
 
+char *e2e_slow_text(size_t copies, size_t tag)
+{
+	char *gpl = e2e_license_text("GPL-3.0-only", NULL), *out;
+	size_t size = copies * (strlen(gpl) + 48) + 1, len = 0, k;
+
+	out = malloc(size);
+	ck_assert_ptr_nonnull(out);
+	out[0] = '\0';
+	for (k = 0; k < copies; k++)
+		len += (size_t)snprintf(out + len, size - len, "/* part %zu of %zu */\n%s", k, tag, gpl);
+	free(gpl);
+	return out;
+}
+
 char *e2e_license_text(const char *id, const char *copyright)
 {
 	tgpl_ctx *ctx = NULL;
